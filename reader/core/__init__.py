@@ -1,0 +1,1 @@
+"""The library core: storage, importers, language detection, translation. No Qt here."""

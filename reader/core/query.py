@@ -1,0 +1,270 @@
+"""The one query language of the search box, ``reader-cli list/search`` and saved searches.
+
+Syntax (any input is accepted; what cannot be understood is reported as a :class:`QueryError`
+by :func:`parse` only for *malformed filters*, never for free text)::
+
+    free words          lukasenko putin          all must match (diacritics folded: ș = ş = s)
+    "quoted phrase"     "uniunii statale"
+    prefix*             lukașenk*
+    -word / -"phrase"   exclude
+    tag:NAME            tag or any of its children (tag:region matches region/belarus)
+    lang:CODE           ro, lt, en, und ...
+    source:TEXT         outlet name contains TEXT
+    is:unread|read|starred|archived
+    has:highlights|notes|translation
+    after:YYYY-MM-DD    published on or after (before: likewise, exclusive)
+    -tag:x, -lang:x ... negated filters; quoted values: tag:"my tag"
+
+The parser never raises for free text: stray quotes are closed, lone operators and punctuation are
+dropped. :func:`compile_query` turns a parsed query into an FTS5 MATCH expression built from quoted
+tokens (so user text is never FTS syntax) and SQL conditions with bound parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from reader.core.errors import QueryError
+
+FILTER_KEYS = ("tag", "lang", "source", "is", "has", "after", "before")
+IS_VALUES = ("unread", "read", "starred", "archived")
+HAS_VALUES = ("highlights", "notes", "translation")
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<neg>-)?
+    (?:
+        (?P<key>[A-Za-z]+):(?:"(?P<qval>[^"]*)"?|(?P<val>[^\s"]*))   # key:value / key:"value"
+      | "(?P<phrase>[^"]*)"?                                         # "phrase" (closing quote optional)
+      | (?P<word>[^\s"]+)                                            # bare word
+    )
+    """,
+    re.VERBOSE,
+)
+_WORD_CHARS = re.compile(r"\w", re.UNICODE)
+_FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+
+@dataclass(frozen=True)
+class Term:
+    """A free-text term: a word, a prefix or a phrase, possibly negated."""
+
+    text: str
+    prefix: bool = False
+    phrase: bool = False
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A ``key:value`` filter, possibly negated."""
+
+    key: str
+    value: str
+    negated: bool = False
+
+
+@dataclass
+class Query:
+    """A parsed query: free-text terms and filters."""
+
+    terms: list[Term] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
+
+    @property
+    def positive_terms(self) -> list[Term]:
+        return [t for t in self.terms if not t.negated]
+
+    @property
+    def negative_terms(self) -> list[Term]:
+        return [t for t in self.terms if t.negated]
+
+    @property
+    def has_text(self) -> bool:
+        """True when there is at least one positive free-text term (the results are ranked)."""
+        return bool(self.positive_terms)
+
+    def is_empty(self) -> bool:
+        return not self.terms and not self.filters
+
+
+def _clean_word(word: str) -> str:
+    return unicodedata.normalize("NFC", word).strip()
+
+
+def parse(text: str | None) -> Query:
+    """Parse query text. Raises :class:`QueryError` only for a malformed filter value."""
+    query = Query()
+    if not text:
+        return query
+    text = unicodedata.normalize("NFC", text)
+    for m in _TOKEN_RE.finditer(text):
+        negated = bool(m.group("neg"))
+        key = m.group("key")
+        if key is not None and key.lower() in FILTER_KEYS:
+            value = m.group("qval") if m.group("qval") is not None else (m.group("val") or "")
+            query.filters.append(_make_filter(key.lower(), value.strip(), negated))
+            continue
+        if key is not None:  # "http://x" or "foo:bar" that is not a filter: treat as words
+            raw = m.group(0)[1:] if negated else m.group(0)
+            _add_words(query, raw, negated)
+            continue
+        phrase = m.group("phrase")
+        if phrase is not None:
+            phrase = _clean_word(phrase)
+            if _WORD_CHARS.search(phrase):
+                query.terms.append(Term(phrase, phrase=True, negated=negated))
+            continue
+        word = m.group("word")
+        if word:
+            _add_words(query, word, negated)
+    return query
+
+
+def _add_words(query: Query, raw: str, negated: bool) -> None:
+    word = _clean_word(raw)
+    prefix = word.endswith("*")
+    word = word.rstrip("*")
+    if not _WORD_CHARS.search(word):
+        return  # punctuation, a lone "*" or "-": nothing to search for
+    if word in _FTS_OPERATORS and not prefix:
+        # FTS operators typed as words are searched as plain words (quoted below), not operators.
+        pass
+    query.terms.append(Term(word, prefix=prefix, phrase=False, negated=negated))
+
+
+def _make_filter(key: str, value: str, negated: bool) -> Filter:
+    if not value:
+        raise QueryError(f'"{key}:" needs a value, e.g. {key}:{_example(key)}')
+    if key == "is" and value.lower() not in IS_VALUES:
+        raise QueryError(f'unknown "is:{value}"; use one of: {", ".join(IS_VALUES)}')
+    if key == "has" and value.lower() not in HAS_VALUES:
+        raise QueryError(f'unknown "has:{value}"; use one of: {", ".join(HAS_VALUES)}')
+    if key in ("after", "before"):
+        value = parse_date(value, what=f"{key}:")
+    if key in ("is", "has", "lang"):
+        value = value.lower()
+    return Filter(key, value, negated)
+
+
+def _example(key: str) -> str:
+    return {
+        "tag": "region/belarus",
+        "lang": "ro",
+        "source": "Reuters",
+        "is": "unread",
+        "has": "highlights",
+        "after": "2026-01-01",
+        "before": "2026-01-01",
+    }[key]
+
+
+def parse_date(value: str, what: str = "date") -> str:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD; return an ISO date (first day of the period)."""
+    value = value.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value)
+    if not m:
+        raise QueryError(f'{what} "{value}" is not a date; write YYYY-MM-DD')
+    year, month, day = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise QueryError(f'{what} "{value}" is not a valid date') from None
+
+
+# --- compilation -------------------------------------------------------------------------------
+
+
+def fts_quote(text: str) -> str:
+    """One FTS5 string token: the text in double quotes, inner quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def term_to_fts(term: Term) -> str:
+    """A term as a safe FTS5 expression fragment."""
+    quoted = fts_quote(term.text)
+    return quoted + "*" if term.prefix else quoted
+
+
+def match_expression(terms: list[Term]) -> str | None:
+    """The FTS5 MATCH expression for positive terms (implicit AND), or None when there are none."""
+    parts = [term_to_fts(t) for t in terms]
+    return " ".join(parts) if parts else None
+
+
+@dataclass
+class CompiledQuery:
+    """SQL pieces for a query over ``articles AS a``.
+
+    ``match`` is the FTS5 expression of the positive terms (None: no free text). ``where`` is a list
+    of SQL conditions on ``a`` (joined with AND) and ``params`` their bound values, in order.
+    """
+
+    match: str | None
+    where: list[str]
+    params: list[object]
+
+
+def compile_query(query: Query, fts_table: str = "articles_fts") -> CompiledQuery:
+    """Compile filters and negative terms to SQL; positive terms to an FTS MATCH expression."""
+    where: list[str] = []
+    params: list[object] = []
+    for f in query.filters:
+        cond, cond_params = _filter_sql(f)
+        where.append(f"NOT ({cond})" if f.negated else cond)
+        params.extend(cond_params)
+    for term in query.negative_terms:
+        where.append(f"a.id NOT IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)")
+        params.append(term_to_fts(term))
+    return CompiledQuery(match_expression(query.positive_terms), where, params)
+
+
+def _filter_sql(f: Filter) -> tuple[str, list[object]]:
+    if f.key == "tag":
+        name = f.value.strip("/")
+        return (
+            "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+            "WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\' COLLATE NOCASE)",
+            [name, _like_escape(name) + "/%"],
+        )
+    if f.key == "lang":
+        return "a.lang = ?", [f.value]
+    if f.key == "source":
+        return "a.source LIKE ? ESCAPE '\\'", ["%" + _like_escape(f.value) + "%"]
+    if f.key == "is":
+        return {
+            "unread": ("a.read = 0", []),
+            "read": ("a.read = 1", []),
+            "starred": ("a.starred = 1", []),
+            "archived": ("a.archived = 1", []),
+        }[f.value]
+    if f.key == "has":
+        return {
+            "highlights": ("EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id)", []),
+            "notes": (
+                "(COALESCE(a.note, '') <> '' OR EXISTS (SELECT 1 FROM highlights h "
+                "WHERE h.article_id = a.id AND COALESCE(h.note, '') <> ''))",
+                [],
+            ),
+            "translation": (
+                "EXISTS (SELECT 1 FROM article_translations t WHERE t.article_id = a.id)",
+                [],
+            ),
+        }[f.value]
+    if f.key == "after":
+        return "a.published >= ?", [f.value]
+    if f.key == "before":
+        return "a.published < ?", [f.value]
+    raise QueryError(f"unknown filter {f.key}:")  # pragma: no cover - parse() guards this
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def mentions_archived(query: Query) -> bool:
+    """True when the query itself asks about the archived flag (then views don't hide archived)."""
+    return any(f.key == "is" and f.value == "archived" for f in query.filters)
