@@ -1,0 +1,9 @@
+"""reader-cli sub-commands for translate; filled in by the translate feature."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add this module's sub-commands (none yet)."""
