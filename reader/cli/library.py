@@ -1,0 +1,240 @@
+"""reader-cli library commands: import, list, show, search, set, tag/untag, read/star/archive, delete."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from reader.core.errors import ValidationError
+from reader.core.models import ListFilter
+from reader.core.storage.repository import SORT_COLUMNS
+
+
+def _print_json(ctx: Any, data: object) -> None:
+    json.dump(data, ctx.out, ensure_ascii=False, indent=2)
+    ctx.out.write("\n")
+
+
+def _summary_line(s: Any) -> str:
+    flags = ("*" if s.starred else " ") + (" " if s.read else "•") + ("A" if s.archived else " ")
+    date = s.published or "----------"
+    tags = f"  [{', '.join(s.tags)}]" if s.tags else ""
+    source = f"  — {s.source}" if s.source else ""
+    return f"#{s.id:<6} {flags} {date}  {s.lang:<3}  {s.title}{source}{tags}"
+
+
+def _clean_terminal(text: str) -> str:
+    """Neutralise control and bidi-override characters before printing user data to a terminal."""
+    return "".join(
+        ch if ch in "\n\t" or not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or 0x202A <= ord(ch) <= 0x202E
+                                   or 0x2066 <= ord(ch) <= 0x2069) else "\ufffd"
+        for ch in text
+    )
+
+
+# --- commands ----------------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    from reader.core.importing import import_paths
+
+    library = ctx.library()
+    failed = 0
+
+    def report(outcome: Any) -> None:
+        nonlocal failed
+        if outcome.status == "skipped":
+            failed += 1
+        ctx.out.write(_clean_terminal(f"{outcome.path}: {outcome.line()}") + "\n")
+        ctx.out.flush()
+
+    import_paths(library, args.paths, on_outcome=report, workers=args.workers)
+    return 1 if failed else 0
+
+
+def _filter_from(args: argparse.Namespace) -> ListFilter:
+    return ListFilter(
+        tag=args.tag,
+        lang=args.lang,
+        unread=args.unread,
+        starred=args.starred,
+        archived=True if args.archived else (None if args.all else False),
+        query=args.query,
+        sort=args.sort,
+        # Natural order: newest first for dates, A-Z for text columns; --reverse flips it.
+        descending=(args.sort in ("date", "added")) != args.reverse,
+    )
+
+
+def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    rows = ctx.library().list_articles(_filter_from(args), limit=args.limit)
+    if args.json:
+        _print_json(ctx, [r.to_json() for r in rows])
+    else:
+        for r in rows:
+            ctx.out.write(_clean_terminal(_summary_line(r)) + "\n")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
+    library = ctx.library()
+    article = library.get_article(args.id)
+    if args.translated:
+        from reader.cli.translate import render_translated
+
+        ctx.out.write(render_translated(ctx, args.id, args.to) + "\n")
+        return 0
+    if args.json:
+        _print_json(ctx, article.to_json())
+        return 0
+    conf = f" {article.lang_confidence:.2f}" if not article.lang_overridden else " (set by you)"
+    lines = [
+        f"# {article.title}",
+        f"id: {article.id}   lang: {article.lang}{conf}   date: {article.published or '-'}",
+    ]
+    if article.source or article.url:
+        lines.append(f"source: {article.source or '-'}   url: {article.url or '-'}")
+    if article.tags:
+        lines.append("tags: " + ", ".join(article.tags))
+    lines.append("")
+    lines.append(article.body)
+    ctx.out.write(_clean_terminal("\n".join(lines)) + "\n")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
+    hits = ctx.library().search(args.query, limit=args.limit, include_archived=True)
+    if args.json:
+        _print_json(ctx, [h.to_json() for h in hits])
+        return 0
+    if not hits:
+        ctx.err.write("no matches\n")
+        return 0
+    for h in hits:
+        where = "" if h.matched_in == "original" else "  (matched in translation)"
+        ctx.out.write(_clean_terminal(_summary_line(h.article) + where) + "\n")
+        if h.snippet:
+            snippet = " ".join(h.snippet.split())
+            ctx.out.write(_clean_terminal(f"         {snippet}") + "\n")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace, ctx: Any) -> int:
+    if all(v is None for v in (args.title, args.date, args.source, args.url, args.lang)):
+        raise ValidationError("nothing to set: give --title, --date, --source, --url or --lang")
+    article = ctx.library().update_article(
+        args.id, title=args.title, published=args.date, source=args.source, url=args.url, lang=args.lang
+    )
+    ctx.out.write(_clean_terminal(_summary_line(article.summary())) + "\n")
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace, ctx: Any) -> int:
+    ctx.library().add_tags(args.id, args.tags)
+    ctx.out.write(f"#{args.id}: tags {', '.join(ctx.library().get_article(args.id).tags)}\n")
+    return 0
+
+
+def cmd_untag(args: argparse.Namespace, ctx: Any) -> int:
+    ctx.library().remove_tags(args.id, args.tags)
+    tags = ctx.library().get_article(args.id).tags
+    ctx.out.write(f"#{args.id}: tags {', '.join(tags) if tags else '(none)'}\n")
+    return 0
+
+
+def _flag_command(flag: str, value: bool, verb: str):  # noqa: ANN202 - returns a command function
+    def run(args: argparse.Namespace, ctx: Any) -> int:
+        ctx.library().set_flags(args.id, **{flag: value})
+        ctx.out.write(f"#{args.id}: {verb}\n")
+        return 0
+
+    return run
+
+
+def cmd_delete(args: argparse.Namespace, ctx: Any) -> int:
+    ctx.library().delete_articles([args.id])
+    ctx.out.write(f"#{args.id}: deleted\n")
+    return 0
+
+
+# --- registration ------------------------------------------------------------------------------
+def _add_filter_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tag", help="only articles with this tag (or a child tag: region matches region/belarus)")
+    p.add_argument("--lang", help="only articles in this language (ro, lt, en, und ...)")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--starred", action="store_true", help="only starred articles")
+    p.add_argument("--archived", action="store_true", help="only archived articles (default: archived are hidden)")
+    p.add_argument("--all", action="store_true", help="archived and not archived")
+    p.add_argument("--query", "-q", help="filter with the search syntax, e.g. 'is:unread tag:region -putin'")
+    p.add_argument("--sort", choices=sorted(SORT_COLUMNS), default="added", help="sort order (default: added)")
+    p.add_argument("--reverse", action="store_true",
+                   help="reverse the order (default: newest first for date/added, A-Z for title/lang/source)")
+    p.add_argument("--limit", type=int, default=None, help="at most N rows")
+    p.add_argument("--json", action="store_true", help="JSON output (see README, 'JSON output')")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help="import files and folders (recursive)",
+                       description="Import .txt, .md and .html files (folders recursively). Prints one line a "
+                       "file: 'imported #ID [lang] title', 'duplicate of #ID' or 'skipped: reason'. Exit 0 "
+                       "when no file failed, 1 otherwise (every file is tried).")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--workers", type=int, default=None, help="worker processes for parsing (default: all cores)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="list articles", description="List articles, newest first.")
+    _add_filter_args(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="show one article")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true", help="JSON with the body")
+    p.add_argument("--translated", action="store_true", help="show the translation (translates if not cached)")
+    p.add_argument("--to", metavar="LANG", default=None, help="target language for --translated")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser(
+        "search", help="full-text search (ranked, with snippets)",
+        description="Words must all match; \"quoted phrases\"; prefix*; -excluded; diacritics are folded "
+        "(lukasenko = lukașenko = lukaşenko). Filters: tag: lang: source: is: has: after: before:. "
+        "Cached translations are searched too.",
+    )
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=50, help="at most N hits (default 50)")
+    p.add_argument("--json", action="store_true", help="JSON output with snippet, rank and matched_in")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("set", help="edit an article's metadata")
+    p.add_argument("id", type=int)
+    p.add_argument("--title")
+    p.add_argument("--date", help="YYYY-MM-DD ('' clears it)")
+    p.add_argument("--source")
+    p.add_argument("--url")
+    p.add_argument("--lang", help="override the detected language (kept across re-detection)")
+    p.set_defaults(func=cmd_set)
+
+    for name, func, help_text in (("tag", cmd_tag, "add tags"), ("untag", cmd_untag, "remove tags")):
+        p = sub.add_parser(name, help=help_text + " (nested with /, e.g. region/belarus)")
+        p.add_argument("id", type=int)
+        p.add_argument("tags", nargs="+", metavar="TAG")
+        p.set_defaults(func=func)
+
+    for name, flag, value, verb in (
+        ("read", "read", True, "marked read"),
+        ("unread", "read", False, "marked unread"),
+        ("star", "starred", True, "starred"),
+        ("unstar", "starred", False, "unstarred"),
+        ("archive", "archived", True, "archived"),
+        ("unarchive", "archived", False, "unarchived"),
+    ):
+        p = sub.add_parser(name, help=f"mark an article {verb.split()[-1]}")
+        p.add_argument("id", type=int)
+        p.set_defaults(func=_flag_command(flag, value, verb))
+
+    p = sub.add_parser("delete", help="delete an article (with its highlights and translations)")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_delete)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use reader-cli")
