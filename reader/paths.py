@@ -16,11 +16,19 @@ APP_AUTHOR = "PolyglotReader"
 
 
 def _bundle_root() -> Path:
-    """The folder that holds ``resources/`` and ``seeds/``: the bundle when frozen, else the source tree."""
+    """The folder that holds ``resources/`` and ``seeds/``.
+
+    Frozen (PyInstaller): the bundle. Installed from a wheel: ``reader/_data`` (setup.py copies the
+    folders there). Source checkout or editable install: the repository root.
+    """
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    installed = package / "_data"
+    if (installed / "seeds").is_dir():
+        return installed
+    return package.parent
 
 
 def data_dir() -> Path:
