@@ -14,7 +14,6 @@ def m001_core(db: Database) -> None:
         CREATE TABLE articles (
             id               INTEGER PRIMARY KEY,
             title            TEXT NOT NULL,
-            body             TEXT NOT NULL,           -- plain text, paragraphs split by a blank line
             lang             TEXT NOT NULL DEFAULT 'und',
             lang_confidence  REAL NOT NULL DEFAULT 0,
             lang_overridden  INTEGER NOT NULL DEFAULT 0,
@@ -28,13 +27,17 @@ def m001_core(db: Database) -> None:
             read             INTEGER NOT NULL DEFAULT 0,
             starred          INTEGER NOT NULL DEFAULT 0,
             archived         INTEGER NOT NULL DEFAULT 0,
-            read_position    REAL NOT NULL DEFAULT 0  -- 0..1 of the body scrolled
+            read_position    REAL NOT NULL DEFAULT 0, -- 0..1 of the body scrolled
+            -- the body comes last: columns after a large value are read through its overflow pages
+            body             TEXT NOT NULL            -- plain text, paragraphs split by a blank line
         );
-        CREATE INDEX idx_articles_published ON articles(published);
-        CREATE INDEX idx_articles_added ON articles(added_at);
-        CREATE INDEX idx_articles_title ON articles(title COLLATE NOCASE);
-        CREATE INDEX idx_articles_lang ON articles(lang);
-        CREATE INDEX idx_articles_source ON articles(source COLLATE NOCASE);
+        -- (archived, sort key): the default views hide archived articles and sort in SQL.
+        CREATE INDEX idx_articles_published ON articles(archived, published);
+        CREATE INDEX idx_articles_added ON articles(archived, added_at);
+        CREATE INDEX idx_articles_title ON articles(archived, title COLLATE NOCASE);
+        CREATE INDEX idx_articles_lang ON articles(archived, lang);
+        CREATE INDEX idx_articles_source ON articles(archived, source COLLATE NOCASE);
+        CREATE INDEX idx_articles_lang_only ON articles(lang);
 
         CREATE TABLE tags (
             id     INTEGER PRIMARY KEY,
