@@ -305,10 +305,7 @@ class Library:
         flt = flt or ListFilter()
         match, where, params = self._filter_sql(flt)
         if match:
-            base = (
-                "SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                "WHERE articles_fts MATCH ?" + ("".join(f" AND {w}" for w in where))
-            )
+            _, base = self._fts_base("original", where)
             params = [match, *params]
             cutoff = self._rank_cutoff("articles_fts", base, params)
             if cutoff is None:
@@ -370,13 +367,9 @@ class Library:
         flt = flt or ListFilter()
         match, where, params = self._filter_sql(flt)
         if match:
-            sql = (
-                "SELECT count(*) FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                "WHERE articles_fts MATCH ?"
-            )
+            _, base = self._fts_base("original", where)
+            sql = "SELECT count(*) FROM" + base.split(" FROM", 1)[1]
             params = [match, *params]
-            if where:
-                sql += " AND " + " AND ".join(where)
         else:
             sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
         return int(self._read(sql, params)[0][0])
@@ -395,8 +388,8 @@ class Library:
         """Ranked full-text search with snippets; any input returns cleanly.
 
         Originals and cached translations are both searched; an article found in both is reported
-        once, as ``original``. Very common words rank the newest :data:`RANK_WINDOW` matches. Filters in the text (``tag:``, ``lang:``...) narrow the results. With
-        no free words, the filtered list is returned in ``added`` order (empty snippets); with
+        once, as ``original``. Very common words rank the newest :data:`RANK_WINDOW` matches.
+        Filters in the text (``tag:``, ``lang:``...) narrow the results. With no free words, the filtered list is returned in ``added`` order (empty snippets); with
         nothing at all to search for, no hits.
         """
         query = parse(text)
@@ -408,36 +401,65 @@ class Library:
         if not match:
             rows = self.list_articles(flt, limit=limit, offset=offset)
             return [SearchHit(r, "", 0.0) for r in rows]
-        extra = (" AND " + " AND ".join(where)) if where else ""
         want = limit + offset
-        found: dict[int, tuple[float, str, str]] = {}
-        sources = [("articles_fts", "JOIN articles a ON a.id = articles_fts.rowid", "original")]
-        if translations and query.has_text:
-            sources.append((
-                "article_translations_fts",
-                "JOIN article_translations t ON t.rowid = article_translations_fts.rowid "
-                "JOIN articles a ON a.id = t.article_id",
-                "translation",
-            ))
-        for fts, join, where_found in sources:
-            base = f"SELECT a.id FROM {fts} {join} WHERE {fts} MATCH ?{extra}"
+        found: dict[int, tuple[float, int, str]] = {}  # article id -> (rank, fts rowid, where found)
+        sources = ["original"]
+        if translations and self._read("SELECT 1 FROM article_translations LIMIT 1"):
+            sources.append("translation")
+        for where_found in sources:
+            fts, base = self._fts_base(where_found, where)
             base_params = [match, *params]
             cutoff = self._rank_cutoff(fts, base, base_params)
             window = "" if cutoff is None else f" AND {fts}.rowid >= {cutoff}"
+            # No snippet here: on an external-content table it reads every candidate's text.
             sql = (
-                f"SELECT a.id, bm25({fts}, 10.0, 1.0) AS rank, snippet({fts}, 1, ?, ?, '…', ?) AS snip "
-                f"FROM {fts} {join} WHERE {fts} MATCH ?{extra}{window} ORDER BY rank LIMIT ?"
+                base.replace("SELECT ", f"SELECT bm25({fts}, 10.0, 1.0) AS rank, {fts}.rowid, ", 1)
+                + f"{window} ORDER BY rank LIMIT ?"
             )
-            for row in self._read(sql, [start, end, snippet_tokens, *base_params, want]):
-                if row[0] not in found:
-                    found[row[0]] = (row[1], row[2], where_found)
+            for row in self._read(sql, [*base_params, want]):
+                if row[2] not in found:
+                    found[row[2]] = (row[0], row[1], where_found)
         ranked = sorted(found.items(), key=lambda kv: kv[1][0])[offset : offset + limit]
+        snippets: dict[int, str] = {}
+        for where_found in sources:
+            rowids = [rowid for _, (_, rowid, w) in ranked if w == where_found]
+            if not rowids:
+                continue
+            fts, base = self._fts_base(where_found, [])
+            marks = ",".join("?" * len(rowids))
+            sql = (
+                base.replace("SELECT ", f"SELECT snippet({fts}, 1, ?, ?, '…', ?), ", 1)
+                + f" AND {fts}.rowid IN ({marks})"
+            )
+            for snip, article_id in self._read(sql, [start, end, snippet_tokens, match, *rowids]):
+                snippets[article_id] = snip
         summaries = self.get_summaries([i for i, _ in ranked])
         return [
-            SearchHit(summaries[i], snip, rank, where_found)
-            for i, (rank, snip, where_found) in ranked
+            SearchHit(summaries[i], snippets.get(i, ""), rank, where_found)
+            for i, (rank, _, where_found) in ranked
             if i in summaries
         ]
+
+    @staticmethod
+    def _fts_base(source: str, where: list[str]) -> tuple[str, str]:
+        """(fts table, "SELECT <article id> FROM ... WHERE <fts> MATCH ? [AND where...]").
+
+        The articles table is joined only when a condition needs it: a join reads every
+        candidate's row, which at 100k articles costs more than the ranking itself.
+        """
+        extra = "".join(f" AND {w}" for w in where)
+        if source == "original":
+            if not where:
+                return "articles_fts", "SELECT articles_fts.rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            return "articles_fts", (
+                "SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                f"WHERE articles_fts MATCH ?{extra}"
+            )
+        fts = "article_translations_fts"
+        join = f"JOIN article_translations t ON t.rowid = {fts}.rowid"
+        if where:
+            join += " JOIN articles a ON a.id = t.article_id"
+        return fts, f"SELECT t.article_id FROM {fts} {join} WHERE {fts} MATCH ?{extra}"
 
     def language_counts(self) -> list[tuple[str, int]]:
         """(language, number of articles) for the sidebar, most first; archived left out."""
