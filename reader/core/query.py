@@ -45,6 +45,7 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _WORD_CHARS = re.compile(r"\w", re.UNICODE)
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 
 
@@ -100,7 +101,8 @@ def parse(text: str | None) -> Query:
     query = Query()
     if not text:
         return query
-    text = unicodedata.normalize("NFC", text)
+    # Control characters (a NUL ends an SQLite string) are never part of a search: make them spaces.
+    text = _CONTROL_RE.sub(" ", unicodedata.normalize("NFC", text))
     for m in _TOKEN_RE.finditer(text):
         negated = bool(m.group("neg"))
         key = m.group("key")

@@ -1,0 +1,25 @@
+"""Translation: providers (online and offline), segmentation, language packs and the cached service.
+
+The GUI and the CLI use :class:`~reader.core.translation.service.TranslationService`; see its module
+for the threading rules.
+"""
+
+from reader.core.translation.service import (
+    TITLE,
+    ArticleReport,
+    CachedTranslation,
+    ParagraphEvent,
+    SelectionResult,
+    TranslationService,
+    settings_with_env,
+)
+
+__all__ = [
+    "TITLE",
+    "ArticleReport",
+    "CachedTranslation",
+    "ParagraphEvent",
+    "SelectionResult",
+    "TranslationService",
+    "settings_with_env",
+]
