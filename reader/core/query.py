@@ -245,16 +245,14 @@ def _filter_sql(f: Filter) -> tuple[str, list[object]]:
         }[f.value]
     if f.key == "has":
         return {
-            "highlights": ("EXISTS (SELECT 1 FROM highlights h WHERE h.article_id = a.id)", []),
+            # IN (subquery) forms: evaluated once, not once per article row.
+            "highlights": ("a.id IN (SELECT article_id FROM highlights)", []),
             "notes": (
-                "(COALESCE(a.note, '') <> '' OR EXISTS (SELECT 1 FROM highlights h "
-                "WHERE h.article_id = a.id AND COALESCE(h.note, '') <> ''))",
+                "a.id IN (SELECT id FROM articles WHERE note <> '' "
+                "UNION SELECT article_id FROM highlights WHERE note <> '')",
                 [],
             ),
-            "translation": (
-                "EXISTS (SELECT 1 FROM article_translations t WHERE t.article_id = a.id)",
-                [],
-            ),
+            "translation": ("a.id IN (SELECT article_id FROM article_translations)", []),
         }[f.value]
     if f.key == "after":
         return "a.published >= ?", [f.value]

@@ -288,7 +288,8 @@ class Annotations:
 
     def _filter_sql(self, flt: HighlightFilter) -> tuple[str | None, list[str], list[object]]:
         """(FTS match, conditions on ``h``/``a``, params) for a highlights filter."""
-        query: Query = parse(flt.query) if flt.query else Query()
+        # NUL ends an FTS5 expression early ("unterminated string"): never let one through.
+        query: Query = parse(flt.query.replace("\x00", " ")) if flt.query else Query()
         where: list[str] = []
         params: list[object] = []
         tag_filters = [f for f in query.filters if f.key == "tag"]

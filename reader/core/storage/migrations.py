@@ -10,17 +10,20 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from reader.core.storage.schema_annotation import m003_annotations
+from reader.core.storage.schema_annotation2 import m004_annotation_indexes
 from reader.core.storage.schema_core import m001_core
 from reader.core.storage.schema_translation import m002_translations
 
 MIGRATION_SET = "polyglot-reader"
 
+_ALL = (m001_core, m002_translations, m003_annotations, m004_annotation_indexes)
+
 migrations = Migrations(MIGRATION_SET)
-for _fn in (m001_core, m002_translations, m003_annotations):
+for _fn in _ALL:
     migrations()(_fn)
 
 #: Names of all migrations this version knows, in order. ``PRAGMA user_version`` is its length.
-KNOWN = [fn.__name__ for fn in (m001_core, m002_translations, m003_annotations)]
+KNOWN = [fn.__name__ for fn in _ALL]
 SCHEMA_VERSION = len(KNOWN)
 
 

@@ -367,8 +367,8 @@ class Library:
         flt = flt or ListFilter()
         match, where, params = self._filter_sql(flt)
         if match:
-            _, base = self._fts_base("original", where)
-            sql = "SELECT count(*) FROM" + base.split(" FROM", 1)[1]
+            sql = "SELECT count(*) FROM articles a WHERE a.id IN " \
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)" + "".join(f" AND {w}" for w in where)
             params = [match, *params]
         else:
             sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
@@ -452,13 +452,15 @@ class Library:
             if not where:
                 return "articles_fts", "SELECT articles_fts.rowid FROM articles_fts WHERE articles_fts MATCH ?"
             return "articles_fts", (
-                "SELECT a.id FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                # CROSS JOIN keeps the full-text match driving the query: without it the planner may
+                # start from an index (lang:ro) and run the MATCH once per article (seconds at 100k).
+                "SELECT a.id FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
                 f"WHERE articles_fts MATCH ?{extra}"
             )
         fts = "article_translations_fts"
         join = f"JOIN article_translations t ON t.rowid = {fts}.rowid"
         if where:
-            join += " JOIN articles a ON a.id = t.article_id"
+            join += " CROSS JOIN articles a ON a.id = t.article_id"
         return fts, f"SELECT t.article_id FROM {fts} {join} WHERE {fts} MATCH ?{extra}"
 
     def language_counts(self) -> list[tuple[str, int]]:
@@ -519,6 +521,10 @@ class Library:
                 changes["updated_at"] = utc_now()
                 cols = ", ".join(f"{k} = ?" for k in changes)
                 conn.execute(f"UPDATE articles SET {cols} WHERE id = ?", [*changes.values(), article_id])
+                if "body" in changes:  # highlights follow the new text (or become orphans), atomically
+                    from reader.core.storage.annotations import on_article_text_changed
+
+                    on_article_text_changed(self, article_id)
         return self.get_article(article_id)
 
     def set_detected_language(self, article_id: int, guess: LanguageGuess) -> bool:

@@ -37,7 +37,6 @@ def m001_core(db: Database) -> None:
         CREATE INDEX idx_articles_title ON articles(archived, title COLLATE NOCASE);
         CREATE INDEX idx_articles_lang ON articles(archived, lang);
         CREATE INDEX idx_articles_source ON articles(archived, source COLLATE NOCASE);
-        CREATE INDEX idx_articles_lang_only ON articles(lang);
 
         CREATE TABLE tags (
             id     INTEGER PRIMARY KEY,
