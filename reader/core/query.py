@@ -218,10 +218,17 @@ def compile_query(query: Query, fts_table: str = "articles_fts") -> CompiledQuer
         cond, cond_params = _filter_sql(f)
         where.append(f"NOT ({cond})" if f.negated else cond)
         params.extend(cond_params)
-    for term in query.negative_terms:
-        where.append(f"a.id NOT IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)")
-        params.append(term_to_fts(term))
-    return CompiledQuery(match_expression(query.positive_terms), where, params)
+    match = match_expression(query.positive_terms)
+    if match is not None:
+        # Exclusions go into the MATCH as FTS5 NOT: a doclist difference, far cheaper than a
+        # NOT IN subquery over every article holding a common word.
+        for term in query.negative_terms:
+            match = f"({match}) NOT {term_to_fts(term)}"
+    else:
+        for term in query.negative_terms:
+            where.append(f"a.id NOT IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)")
+            params.append(term_to_fts(term))
+    return CompiledQuery(match, where, params)
 
 
 def _filter_sql(f: Filter) -> tuple[str, list[object]]:
