@@ -1,0 +1,53 @@
+"""The one table of commands: it drives the QActions (menus, shortcuts) AND the shortcuts help.
+
+Each :class:`ActionSpec` names a command; the window creates one QAction per spec and connects it
+to its handler by name (``_on_action_<name>``), so a key listed in Help is a key that works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """A command: its name, menu text, keys (first is primary), help text and menu."""
+
+    name: str
+    text: str
+    keys: tuple[str, ...]
+    help: str
+    menu: str  # file | edit | article | view | go | help | "" (no menu: a key only)
+    checkable: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("import_files", "&Import Files…", ("Ctrl+I",), "Import files", "file"),
+    ActionSpec("import_folder", "Import &Folder…", ("Ctrl+Shift+I",), "Import a folder", "file"),
+    ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), "Preferences", "file"),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit", "file"),
+    ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Undo the last delete", "edit"),
+    ActionSpec("find", "&Find…", ("/", "Ctrl+F"), "Search the library", "edit"),
+    ActionSpec("next", "&Next Article", ("J",), "Next article", "go"),
+    ActionSpec("previous", "&Previous Article", ("K",), "Previous article", "go"),
+    ActionSpec("page_down", "Page &Down", ("Space",), "Page the article down", "go"),
+    ActionSpec("page_up", "Page &Up", ("Shift+Space",), "Page the article up", "go"),
+    ActionSpec("toggle_star", "&Star", ("S",), "Star / unstar", "article"),
+    ActionSpec("toggle_read", "Mark &Read / Unread", ("M",), "Mark read / unread", "article"),
+    ActionSpec("archive", "&Archive", ("E",), "Archive / unarchive", "article"),
+    ActionSpec("add_tags", "Add &Tags…", ("Ctrl+T",), "Add tags to the selected articles", "article"),
+    ActionSpec("edit_details", "&Details…", ("Ctrl+E",), "Edit title, date, source, URL, language", "article"),
+    ActionSpec("delete", "&Delete", ("Delete",), "Delete (with Undo)", "article"),
+    ActionSpec("translate_toggle", "&Translate Mode", ("T",), "Cycle Original / Translation / Side by side",
+               "view"),
+    ActionSpec("shortcuts", "&Keyboard Shortcuts", ("F1", "?"), "This list", "help"),
+    ActionSpec("about", "&About Polyglot Reader", (), "About", "help"),
+)
+
+MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("article", "&Article"), ("view", "&View"),
+         ("help", "&Help"))
+
+
+def shortcut_rows() -> list[tuple[str, str]]:
+    """(keys, what) for the help dialog, in table order; commands without keys are left out."""
+    return [(" or ".join(spec.keys), spec.help) for spec in ACTIONS if spec.keys]

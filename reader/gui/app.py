@@ -1,0 +1,190 @@
+"""Composition root of the GUI: builds the QApplication, the libraries, the task runner, the
+controller and the window, and runs them (STYLE.md practice 2).
+
+Also: the ``sys.excepthook`` that turns an unexpected exception into a one-line message in the
+window (details go to ``<data dir>/reader-gui.log``), ``--screenshot`` and ``--smoke``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from reader.core.errors import ReaderError
+from reader.core.settings import Settings, load_settings
+from reader.core.storage import Library
+from reader.gui.controller import LibraryController
+from reader.gui.main_window import MainWindow, window_icon
+from reader.gui.tasks import TaskRunner
+from reader.gui.theme import apply_theme
+from reader.paths import config_dir, data_dir
+
+log = logging.getLogger("reader.gui")
+LOG_NAME = "reader-gui.log"
+
+
+def log_path() -> Path:
+    return data_dir() / LOG_NAME
+
+
+def ensure_qapplication(argv: Sequence[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(list(argv) if argv is not None else [sys.argv[0]])
+    app.setApplicationName("Polyglot Reader")
+    app.setOrganizationName("PolyglotReader")
+    app.setDesktopFileName("polyglot-reader")
+    return app
+
+
+def ui_state() -> QSettings:
+    """Window geometry, splitter sizes, column widths, last article (an .ini in the config dir)."""
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+@dataclass
+class ReaderApp:
+    """Everything one window needs; :meth:`close` stops the threads and closes the libraries."""
+
+    library: Library
+    runner: TaskRunner
+    controller: LibraryController
+    window: MainWindow
+
+    def close(self) -> None:
+        self.controller.dwell_timer.stop()
+        self.controller.cancel_import()
+        self.runner.shutdown()
+        self.library.close()
+
+
+def build(db_path: str | Path, *, settings: Settings | None = None, theme: str | None = None) -> ReaderApp:
+    """Build (not show) a window on the library at ``db_path``. Raises ReaderError if it cannot open."""
+    app = ensure_qapplication()
+    # Background threads (imports, big reads) run Python too: hand the GIL back to the GUI thread
+    # every 1 ms instead of 5 ms. Measured: longest event-loop stall while importing 1,000 files
+    # fell from ~150 ms to ~60 ms.
+    sys.setswitchinterval(0.001)
+    settings = settings or load_settings()
+    apply_theme(app, theme or settings.theme)
+    library = Library(db_path)
+    runner = TaskRunner(db_path)
+    controller = LibraryController(library, runner)
+    window = MainWindow(controller, settings, ui_state())
+    window.setWindowIcon(window_icon())
+    # Everything built so far lives as long as the window: keep it out of the cyclic GC's full
+    # passes, which otherwise cost ~30 ms (a visible hitch) every so often while scrolling.
+    gc.freeze()
+    return ReaderApp(library, runner, controller, window)
+
+
+def install_excepthook(get_window: Callable[[], MainWindow | None]) -> None:
+    """Unexpected exceptions: a short message in the window, the traceback in the log file."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        try:
+            with log_path().open("a", encoding="utf-8") as fh:
+                fh.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
+        except OSError:
+            pass
+        window = get_window()
+        message = str(exc) if isinstance(exc, ReaderError) else (
+            f"Something went wrong ({exc_type.__name__}: {exc}). The app keeps working; details are in "
+            f"{log_path()}"
+        )
+        if window is not None:
+            window.show_error(message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    sys.excepthook = hook
+
+
+def _configure_logging() -> None:
+    try:
+        handler: logging.Handler = logging.FileHandler(log_path(), encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("reader")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, theme: str | None = None,
+        smoke: bool = False) -> int:
+    """The ``reader`` command. Returns the exit status."""
+    from reader.paths import default_db_path
+
+    app = ensure_qapplication()
+    _configure_logging()
+    temp_dir: str | None = None
+    if smoke:
+        temp_dir = tempfile.mkdtemp(prefix="reader-smoke-")
+        db = str(Path(temp_dir) / "smoke.db")
+    db_path = Path(db).expanduser() if db else default_db_path()
+    try:
+        parts = build(db_path, theme=theme)
+    except ReaderError as exc:
+        sys.stderr.write(f"reader: {exc}\n")
+        return 2
+    window = parts.window
+    install_excepthook(lambda: window)
+    status = {"code": 0}
+    if screenshot or smoke:
+        window._restore_article = None  # show the first article of the list (or the first FILE's)
+        window.resize(1280, 800)
+        deadline = QTimer(app)
+        deadline.setSingleShot(True)
+
+        def on_timeout() -> None:
+            sys.stderr.write("reader: the window did not settle within 120 s\n")
+            status["code"] = 1
+            app.quit()
+
+        deadline.timeout.connect(on_timeout)
+        deadline.start(120_000)
+
+        def on_ready() -> None:
+            deadline.stop()
+            app.processEvents()
+            if smoke:
+                text = window.reader_pane.plain_text()
+                if not window.reader_pane.article_id() or not text.strip():
+                    sys.stderr.write("reader --smoke: no article was rendered\n")
+                    status["code"] = 1
+                else:
+                    print(f"smoke ok: {window.model.total()} articles, showing #{window.reader_pane.article_id()}")
+            if screenshot:
+                out = Path(screenshot).expanduser()
+                out.parent.mkdir(parents=True, exist_ok=True)
+                if not window.grab().save(str(out)):
+                    sys.stderr.write(f"reader: could not write {out}\n")
+                    status["code"] = 1
+            app.quit()
+
+        window.ready.connect(on_ready)
+    window.show()
+    window.start(list(files))
+    app.exec()
+    if not (screenshot or smoke):
+        window.save_state()
+    parts.close()
+    if temp_dir:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+    return status["code"]

@@ -1,0 +1,399 @@
+"""The controller: the only GUI code that talks to the library and the task runner.
+
+Widgets emit intents; the window forwards them here; this object runs reads and writes through
+the :class:`TaskRunner` (writes always off the GUI thread) and reports back with signals. Small
+indexed reads (one article, a page of rows) use the GUI thread's own Library: ~1 ms each.
+
+Signals:
+    list_ready(object, object, bool): (ids in SQL order, article id to select, FIRST_ROW or None,
+        partial: True for the first page of a longer list, whose full list follows).
+    counts_ready(object, object, object): (view counts, tags, language counts).
+    query_error(str): the search text has a malformed filter; the message says what.
+    articles_changed(object): ids whose rows/article changed (repaint, re-render).
+    error(str): a one-line, user-facing message.
+    deleted(int): articles were deleted; Undo is possible.
+    import_started(int): an import began (number of files, 0 when unknown).
+    import_progress(int, int): (files done, total).
+    import_finished(object, bool, bool): (outcomes, cancelled, quiet) — quiet for first-run seeding.
+    settled(): start-up work (seeding, command-line imports, first list) is done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+
+from reader.core.errors import NotFoundError, QueryError, ReaderError
+from reader.core.models import Article, ArticleSummary, ImportOutcome, ListFilter
+from reader.core.query import Term, parse
+from reader.core.storage import Library
+from reader.gui.tasks import TaskContext, TaskRunner
+
+log = logging.getLogger(__name__)
+
+SEEDED_KEY = "gui.seeded"
+FIRST_PAGE = 200  # ids fetched before the whole list, so the first rows paint at once
+FIRST_ROW = -1  # list_ready's "select" value for: the first row, unless the last article is restored
+
+
+def import_job(ctx: TaskContext, paths: Sequence[str | Path]) -> tuple[list[ImportOutcome], bool]:
+    """Run :func:`reader.core.importing.import_paths` on the long lane, reporting each outcome."""
+    from reader.core.importing import import_paths, iter_import_files
+
+    files = list(iter_import_files([Path(p) for p in paths]))
+    total = len(files)
+    outcomes: list[ImportOutcome] = []
+    ctx.report((0, total, None))
+
+    def on_outcome(outcome: ImportOutcome) -> None:
+        outcomes.append(outcome)
+        ctx.report((len(outcomes), total, outcome))
+
+    result = import_paths(ctx.library, files, on_outcome=on_outcome, cancel=ctx.cancelled)
+    if len(result) > len(outcomes):
+        outcomes = list(result)
+    return outcomes, ctx.cancelled()
+
+
+class LibraryController(QObject):
+    """See the module docstring."""
+
+    list_ready = Signal(object, object, bool)
+    counts_ready = Signal(object, object, object)
+    query_error = Signal(str)
+    articles_changed = Signal(object)
+    error = Signal(str)
+    deleted = Signal(int)
+    import_started = Signal(int)
+    import_progress = Signal(int, int)
+    import_finished = Signal(object, bool, bool)
+    settled = Signal()
+
+    def __init__(self, library: Library, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.runner = runner
+        runner.error_handler = self._on_job_error
+        self.view: tuple[str, str] = ("view", "all")
+        self.query_text = ""
+        self.sort = "added"
+        self.descending = True
+        self.terms: list[Term] = []
+        self.current_id: int | None = None
+        self.known_tags: list[str] = []
+        self._undo: list[list[dict[str, Any]]] = []
+        self._import_job: Any = None
+        self._import_queue: list[tuple[list[str], bool, bool]] = []
+        self._startup_pending = 0
+        self._settled = False
+        self._import_reload = QElapsedTimer()
+        self.dwell_timer = QTimer(self)
+        self.dwell_timer.setSingleShot(True)
+        self.dwell_timer.timeout.connect(self._on_dwell_timer_timeout)
+        self.dwell_ms = 1500
+        self.first_import_id: int | None = None
+
+    # --- start-up ---------------------------------------------------------------------------------
+    def start(self, files: Sequence[str | Path] = ()) -> None:
+        """First list and counts at once; seed an empty new library; import command-line files."""
+        self.reload_list()
+        # the sidebar counts scan the whole table (~1 s at 100k): ask once the first rows are up
+        self.list_ready.connect(self._on_first_list_ready)
+        try:
+            empty = self._library_is_empty() and not self.library.get_setting(SEEDED_KEY, False)
+        except ReaderError as exc:
+            self.error.emit(str(exc))
+            empty = False
+        if empty:
+            from reader.paths import seeds_dir
+
+            seeds = sorted(str(p) for p in seeds_dir().glob("*") if p.is_file())
+            if seeds:
+                self._startup_pending += 1
+                self.import_paths(seeds, quiet=True, startup=True, seed=True)
+        if files:
+            self._startup_pending += 1
+            self.import_paths([str(f) for f in files], quiet=True, startup=True, select_first=True)
+        if not self._startup_pending:
+            self._startup_pending = 1
+            self.runner.read(lambda c: None, lambda _: self._startup_step_done())
+
+    def _library_is_empty(self) -> bool:
+        # two index-backed LIMIT 1 reads (~0.1 ms); a count(*) or an unfiltered sort scans 100k rows
+        return not self.library.list_ids(ListFilter(), limit=1) and not self.library.list_ids(
+            ListFilter(archived=True), limit=1)
+
+    def _on_first_list_ready(self) -> None:
+        self.list_ready.disconnect(self._on_first_list_ready)
+        self.reload_counts()
+
+    def _startup_step_done(self) -> None:
+        self._startup_pending -= 1
+        if self._startup_pending <= 0 and not self._settled:
+            # the first given FILE's article, else the first of the list (FIRST_ROW)
+            self.reload_list(select=self.first_import_id or FIRST_ROW, then_settle=True)
+
+    def is_settled(self) -> bool:
+        return self._settled
+
+    # --- listing ----------------------------------------------------------------------------------
+    def list_filter(self) -> ListFilter:
+        kind, value = self.view
+        base: dict[str, Any] = {"query": self.query_text or None, "sort": self.sort, "descending": self.descending}
+        if kind == "view":
+            if value == "unread":
+                base["unread"] = True
+            elif value == "starred":
+                base.update(starred=True, archived=None)
+            elif value == "archive":
+                base["archived"] = True
+        elif kind == "tag":
+            base["tag"] = value
+        elif kind == "lang":
+            base["lang"] = value
+        return ListFilter(**base)
+
+    def set_view(self, kind: str, value: str) -> None:
+        self.view = (kind, value)
+        self.reload_list()
+
+    def set_query(self, text: str) -> None:
+        self.query_text = text.strip()
+        self.reload_list(keep_current=True)
+
+    def set_sort(self, key: str, descending: bool) -> None:
+        self.sort, self.descending = key, descending
+        self.reload_list(keep_current=True)
+
+    def reload_list(self, select: int | None = None, *, keep_current: bool = False, then_settle: bool = False) -> None:
+        """Ask for the ids of the current view/search/sort (off the GUI thread, latest wins)."""
+        try:
+            query = parse(self.query_text) if self.query_text else None
+        except QueryError as exc:
+            self.query_error.emit(str(exc))
+            return
+        self.query_error.emit("")
+        self.terms = list(query.positive_terms) if query else []
+        flt = self.list_filter()
+        if select is None and keep_current:
+            select = self.current_id
+
+        def first_page(ids: list[int]) -> None:
+            self.list_ready.emit(ids, select, True)
+
+        def done(ids: list[int]) -> None:
+            self.list_ready.emit(ids, select, False)
+            if then_settle and not self._settled:
+                self._settled = True
+                self.settled.emit()
+
+        def job(ctx: TaskContext) -> list[int]:
+            # The first screenful first (LIMIT uses the sort index: a few ms even at 100k), then
+            # the whole id list; the window extends the list in place when the prefix matches.
+            first = ctx.library.list_ids(flt, limit=FIRST_PAGE)
+            if len(first) < FIRST_PAGE:
+                return first
+            ctx.report(first)
+            return ctx.library.list_ids(flt)
+
+        self.runner.long_read(job, done, self._on_job_error_or_query, first_page, key="list")
+
+    def reload_counts(self) -> None:
+        def done(result: tuple[dict[str, int], list[Any], list[tuple[str, int]]]) -> None:
+            self.known_tags = [t.name for t in result[1]]
+            self.counts_ready.emit(*result)
+
+        self.runner.read(
+            lambda c: (c.library.view_counts(), c.library.list_tags(), c.library.language_counts()),
+            done, key="counts",
+        )
+
+    # --- one article ------------------------------------------------------------------------------
+    def load_article(self, article_id: int) -> Article | None:
+        """The article, read on the GUI thread (one indexed row: ~1 ms). None when it is gone."""
+        try:
+            return self.library.get_article(article_id)
+        except NotFoundError:
+            return None
+        except ReaderError as exc:
+            self.error.emit(str(exc))
+            return None
+
+    def summaries(self, ids: Sequence[int]) -> dict[int, ArticleSummary]:
+        """Light rows for the list model (GUI thread, a block of ~100 ids by primary key)."""
+        try:
+            return self.library.get_summaries(ids)
+        except ReaderError as exc:
+            self.error.emit(str(exc))
+            return {}
+
+    def article_opened(self, article: Article | None) -> None:
+        """Start the mark-read dwell for the article now shown."""
+        self.dwell_timer.stop()
+        self.current_id = article.id if article else None
+        if article is not None and not article.read:
+            self.dwell_timer.start(max(0, self.dwell_ms))
+
+    def _on_dwell_timer_timeout(self) -> None:
+        if self.current_id is not None:
+            self.set_flag([self.current_id], "read", True)
+
+    def save_position(self, article_id: int, fraction: float, previous: float) -> None:
+        if abs(fraction - previous) >= 0.005:
+            self.runner.write(lambda c: c.library.set_read_position(article_id, fraction), None, self._on_job_error)
+
+    # --- writes -----------------------------------------------------------------------------------
+    def set_flag(self, ids: Sequence[int], name: str, value: bool) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        if name == "read" and not value and self.current_id in ids:
+            self.dwell_timer.stop()
+
+        def done(_: object) -> None:
+            self.articles_changed.emit(ids)
+            self.reload_counts()
+            if name == "archived":
+                self.reload_list()
+
+        self.runner.write(lambda c: c.library.set_flags(ids, **{name: value}), done, self._on_job_error)
+
+    def add_tags(self, ids: Sequence[int], names: Sequence[str]) -> None:
+        ids, names = list(ids), [n for n in names if n.strip()]
+        if not ids or not names:
+            return
+        self.runner.write(lambda c: c.library.add_tags(ids, names), lambda _: self._changed(ids), self._on_job_error)
+
+    def remove_tag(self, ids: Sequence[int], name: str) -> None:
+        ids = list(ids)
+        self.runner.write(lambda c: c.library.remove_tags(ids, [name]), lambda _: self._changed(ids),
+                          self._on_job_error)
+
+    def update_article(self, article_id: int, **changes: Any) -> None:
+        if not changes:
+            return
+        self.runner.write(lambda c: c.library.update_article(article_id, **changes),
+                          lambda _: self._changed([article_id]), self._on_job_error)
+
+    def _changed(self, ids: list[int]) -> None:
+        self.articles_changed.emit(ids)
+        self.reload_counts()
+
+    def delete(self, ids: Sequence[int], select_after: int | None) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+
+        def done(snapshots: list[dict[str, Any]]) -> None:
+            self._undo.append(snapshots)
+            self.deleted.emit(len(snapshots))
+            self.reload_counts()
+            self.reload_list(select=select_after)
+
+        self.runner.write(lambda c: c.library.delete_articles(ids), done, self._on_job_error)
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> None:
+        if not self._undo:
+            return
+        snapshots = self._undo.pop()
+        first = snapshots[0]["article"]["id"] if snapshots else None
+
+        def done(_: object) -> None:
+            self.reload_counts()
+            self.reload_list(select=first)
+
+        self.runner.write(lambda c: c.library.restore_articles(snapshots), done, self._on_job_error)
+
+    # --- import -----------------------------------------------------------------------------------
+    def import_paths(self, paths: Sequence[str | Path], *, quiet: bool = False, startup: bool = False,
+                     select_first: bool = False, seed: bool = False) -> None:
+        """Import in the background (one import at a time; later ones wait their turn)."""
+        item = ([str(p) for p in paths], quiet, startup, select_first, seed)
+        if self._import_job is not None:
+            self._import_queue.append(item)  # type: ignore[arg-type]
+            return
+        self._run_import(*item)
+
+    def importing(self) -> bool:
+        return self._import_job is not None
+
+    def cancel_import(self) -> None:
+        if self._import_job is not None:
+            self._import_job.cancel()
+        self._import_queue.clear()
+
+    def _run_import(self, paths: list[str], quiet: bool, startup: bool, select_first: bool, seed: bool) -> None:
+        self.import_started.emit(0)
+        self._import_reload.start()
+
+        def job(ctx: TaskContext) -> tuple[list[ImportOutcome], bool]:
+            outcomes, cancelled = import_job(ctx, paths)
+            if seed and not cancelled:
+                ctx.library.set_setting(SEEDED_KEY, True)
+            return outcomes, cancelled
+
+        shown = QElapsedTimer()
+        shown.start()
+
+        def progress(payload: tuple[int, int, ImportOutcome | None]) -> None:
+            done, total, outcome = payload
+            if done in (0, total) or shown.elapsed() >= 100:  # repaint the bar <= 10 times a second
+                shown.restart()
+                self.import_progress.emit(done, total)
+            if (select_first and self.first_import_id is None and outcome is not None
+                    and outcome.article_id is not None and outcome.status in ("imported", "duplicate")):
+                self.first_import_id = outcome.article_id
+            # The sidebar counts follow a long import; the list is reloaded once at the end, so it
+            # never jumps under the reader's scroll position while files come in.
+            if outcome is not None and self._import_reload.elapsed() > 5000:
+                self._import_reload.restart()
+                self.reload_counts()
+
+        def finished(result: tuple[list[ImportOutcome], bool]) -> None:
+            outcomes, cancelled = result
+            if select_first and self.first_import_id is None:
+                first = next((o.article_id for o in outcomes if o.article_id is not None), None)
+                self.first_import_id = first
+            self._import_done(outcomes, cancelled, quiet, startup)
+
+        def failed(exc: BaseException) -> None:
+            self._on_job_error(exc)
+            self._import_done([], True, True, startup)
+
+        self._import_job = self.runner.long(job, finished, failed, progress)
+
+    def _import_done(self, outcomes: list[ImportOutcome], cancelled: bool, quiet: bool, startup: bool) -> None:
+        self._import_job = None
+        self.import_finished.emit(outcomes, cancelled, quiet)
+        self.reload_counts()
+        if startup:
+            self._startup_step_done()
+        else:
+            imported = next((o.article_id for o in outcomes if o.status == "imported"), None)
+            self.reload_list(select=imported, keep_current=imported is None)
+        if self._import_queue:
+            self._run_import(*self._import_queue.pop(0))  # type: ignore[arg-type]
+
+    # --- errors -----------------------------------------------------------------------------------
+    def _on_job_error_or_query(self, exc: BaseException) -> None:
+        if isinstance(exc, QueryError):
+            self.query_error.emit(str(exc))
+        else:
+            self._on_job_error(exc)
+
+    def _on_job_error(self, exc: BaseException) -> None:
+        if isinstance(exc, ReaderError):
+            self.error.emit(str(exc))
+        elif isinstance(exc, ImportError):
+            log.error("import unavailable: %s", exc)
+            self.error.emit("Importing is not available in this build (the importers are missing)")
+        else:
+            log.error("unexpected error in a background job", exc_info=(type(exc), exc, exc.__traceback__))
+            self.error.emit(f"Something went wrong ({type(exc).__name__}: {exc}); details are in the log")

@@ -1,0 +1,1 @@
+"""Qt item models over the library (lazy, sorted and filtered in SQL)."""

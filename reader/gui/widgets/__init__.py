@@ -1,0 +1,1 @@
+"""Views, panes and dialogs. Widgets emit intents; the window/controller acts on them."""

@@ -1,0 +1,114 @@
+"""The article list: a QTableView over :class:`ArticleTableModel` (lazy, SQL-sorted).
+
+Signals:
+    article_selected(int): the current row changed to this article id (0: none).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from reader.gui.models.article_model import (
+    COL_ADDED,
+    COL_DATE,
+    COL_LANG,
+    COL_SOURCE,
+    COL_STAR,
+    COL_TAGS,
+    COL_TITLE,
+    HEADERS,
+    ArticleTableModel,
+)
+
+
+class ArticleList(QTableView):
+    """The middle pane. See the module docstring for its signal."""
+
+    article_selected = Signal(int)
+
+    def __init__(self, model: ArticleTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleList")
+        self.setModel(model)
+        self._model = model
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setFrameShape(QTableView.Shape.NoFrame)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(False)
+        self.setSortingEnabled(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        vh = self.verticalHeader()
+        vh.setVisible(False)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 14)
+        hh = self.horizontalHeader()
+        hh.setHighlightSections(False)
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(COL_STAR, QHeaderView.ResizeMode.Fixed)
+        hh.setMinimumSectionSize(24)
+        widths = {COL_STAR: 26, COL_SOURCE: 96, COL_DATE: 88, COL_LANG: 46, COL_TAGS: 110, COL_ADDED: 86}
+        for col, width in widths.items():
+            self.setColumnWidth(col, width)
+        for col in (COL_TAGS, COL_ADDED):
+            self.setColumnHidden(col, True)
+        hh.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._on_header_context_menu)
+        self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    def current_id(self) -> int | None:
+        index = self.currentIndex()
+        return self._model.id_at(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.selectionModel().selectedRows()})
+        ids = [i for i in (self._model.id_at(r) for r in rows) if i is not None]
+        current = self.current_id()
+        return ids or ([current] if current is not None else [])
+
+    def select_id(self, article_id: int | None) -> bool:
+        """Make this article current (loading pages as needed). False when it is not listed."""
+        row = self._model.row_of(article_id) if article_id is not None else None
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def select_row(self, row: int) -> None:
+        if self._model.total() == 0:
+            return
+        row = max(0, min(row, self._model.total() - 1))
+        self._model.ensure_loaded(row)
+        index = self._model.index(row, COL_TITLE)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def move(self, step: int) -> None:
+        """j / k: next / previous article."""
+        index = self.currentIndex()
+        self.select_row((index.row() + step) if index.isValid() else 0)
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        article_id = self._model.id_at(current.row()) if current.isValid() else None
+        self.article_selected.emit(article_id or 0)
+
+    def _on_header_context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        for col, title in enumerate(HEADERS):
+            if col in (COL_TITLE,):
+                continue
+            action = QAction("Starred" if col == COL_STAR else title, menu)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(col))
+            action.toggled.connect(lambda on, c=col: self.setColumnHidden(c, not on))
+            menu.addAction(action)
+        menu.exec(self.horizontalHeader().mapToGlobal(pos))

@@ -1,0 +1,266 @@
+"""Dialogs: article details (metadata), tags for many articles, preferences, keyboard shortcuts,
+and the import summary. They collect input; the window acts on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFontComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.models import Article, ImportOutcome
+from reader.core.settings import Settings
+from reader.gui.langnames import language_label
+
+COMMON_LANGS = ("en", "ro", "lt", "uk", "ru", "be", "pl", "de", "fr", "es", "it", "pt")
+
+
+@dataclass
+class MetadataEdit:
+    """What the details dialog returns: only the fields that changed are not None."""
+
+    title: str | None = None
+    published: str | None = None
+    clear_date: bool = False
+    source: str | None = None
+    url: str | None = None
+    lang: str | None = None
+
+
+class MetadataDialog(QDialog):
+    """Edit title, date, source, URL and a language override of one article."""
+
+    def __init__(self, article: Article, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Article details")
+        self.setMinimumWidth(520)
+        self._article = article
+        form = QFormLayout()
+        self.title = QLineEdit(article.title)
+        self.date = QLineEdit(article.published or "")
+        self.date.setPlaceholderText("YYYY-MM-DD")
+        self.source = QLineEdit(article.source or "")
+        self.url = QLineEdit(article.url or "")
+        self.url.setPlaceholderText("https://…")
+        self.lang = QComboBox()
+        self.lang.setEditable(True)
+        codes = list(dict.fromkeys([article.lang, *COMMON_LANGS]))
+        for code in codes:
+            self.lang.addItem(language_label(code), code)
+        self.lang.setCurrentIndex(0)
+        form.addRow("&Title", self.title)
+        form.addRow("&Date", self.date)
+        form.addRow("&Source", self.source)
+        form.addRow("&URL", self.url)
+        form.addRow("&Language", self.lang)
+        hint = QLabel("Choosing a language overrides detection; it is kept when the text is re-detected."
+                      if not article.lang_overridden else "The language was set by you.")
+        hint.setWordWrap(True)
+        hint.setObjectName("hint")
+        form.addRow("", hint)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def lang_code(self) -> str:
+        text = self.lang.currentText().strip()
+        data = self.lang.currentData()
+        if data and self.lang.itemText(self.lang.currentIndex()) == text:
+            return str(data)
+        if text.endswith(")") and "(" in text:
+            return text.rsplit("(", 1)[1].rstrip(")").strip()
+        return text
+
+    def changes(self) -> MetadataEdit:
+        a = self._article
+        edit = MetadataEdit()
+        if self.title.text().strip() != a.title:
+            edit.title = self.title.text()
+        date = self.date.text().strip()
+        if date != (a.published or ""):
+            if date:
+                edit.published = date
+            else:
+                edit.clear_date = True
+        if self.source.text().strip() != (a.source or ""):
+            edit.source = self.source.text()
+        if self.url.text().strip() != (a.url or ""):
+            edit.url = self.url.text()
+        code = self.lang_code()
+        if code and code != a.lang:
+            edit.lang = code
+        return edit
+
+
+class TagsDialog(QDialog):
+    """Add tags (comma separated, completing existing ones) to the selected articles."""
+
+    def __init__(self, count: int, known: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add tags")
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Tags to add to {count} article{'s' if count != 1 else ''} (comma separated):"))
+        self.field = QLineEdit()
+        self.field.setPlaceholderText("e.g. region/belarus, politics")
+        completer = QCompleter(QStringListModel(list(known), self), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.field.setCompleter(completer)
+        layout.addWidget(self.field)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def names(self) -> list[str]:
+        return [n.strip() for n in self.field.text().split(",") if n.strip()]
+
+
+class PreferencesDialog(QDialog):
+    """Theme, reading font and size, target language, mark-read delay."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.setMinimumWidth(460)
+        self._settings = settings
+        form = QFormLayout()
+        self.theme = QComboBox()
+        for key, label in (("system", "Follow system"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, key)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        self.font = QFontComboBox()
+        if settings.reading_font:
+            self.font.setCurrentFont(QFont(settings.reading_font))
+        else:
+            self.font.setCurrentFont(QFont("DejaVu Serif"))
+        self.size = QSpinBox()
+        self.size.setRange(8, 32)
+        self.size.setSuffix(" pt")
+        self.size.setValue(settings.reading_font_size)
+        self.target = QComboBox()
+        self.target.setEditable(True)
+        for code in COMMON_LANGS:
+            self.target.addItem(language_label(code), code)
+        idx = self.target.findData(settings.target_lang)
+        if idx < 0:
+            self.target.addItem(language_label(settings.target_lang), settings.target_lang)
+            idx = self.target.count() - 1
+        self.target.setCurrentIndex(idx)
+        self.dwell = QSpinBox()
+        self.dwell.setRange(0, 60_000)
+        self.dwell.setSingleStep(250)
+        self.dwell.setSuffix(" ms")
+        self.dwell.setValue(settings.mark_read_after_ms)
+        form.addRow("&Theme", self.theme)
+        form.addRow("Reading &font", self.font)
+        form.addRow("Font &size", self.size)
+        form.addRow("Translate &into", self.target)
+        form.addRow("Mark read &after", self.dwell)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def result_settings(self) -> Settings:
+        """A copy of the settings with this dialog's values."""
+        s = Settings.from_dict(self._settings.to_dict())
+        s.theme = str(self.theme.currentData())
+        s.reading_font = self.font.currentFont().family()
+        s.reading_font_size = int(self.size.value())
+        text = self.target.currentText().strip()
+        data = self.target.currentData()
+        if data and self.target.itemText(self.target.currentIndex()) == text:
+            s.target_lang = str(data)
+        elif text:
+            s.target_lang = text.rsplit("(", 1)[-1].rstrip(")").strip() if "(" in text else text.lower()
+        s.mark_read_after_ms = int(self.dwell.value())
+        return s
+
+
+class ShortcutsDialog(QDialog):
+    """Help > Keyboard shortcuts: rows come from the one shortcut table in reader.gui.actions."""
+
+    def __init__(self, rows: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(480, 560)
+        table = QTableWidget(len(rows), 2, self)
+        table.setObjectName("shortcutsTable")
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setShowGrid(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for r, (keys, what) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(keys))
+            table.setItem(r, 1, QTableWidgetItem(what))
+        self.table = table
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+
+
+def summarize(outcomes: Sequence[ImportOutcome]) -> tuple[int, int, int]:
+    imported = sum(o.status == "imported" for o in outcomes)
+    duplicates = sum(o.status == "duplicate" for o in outcomes)
+    return imported, duplicates, len(outcomes) - imported - duplicates
+
+
+class ImportSummaryDialog(QDialog):
+    """The end of an import: counts, then one line per skipped file with its reason."""
+
+    def __init__(self, outcomes: Sequence[ImportOutcome], cancelled: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import finished" if not cancelled else "Import cancelled")
+        self.resize(620, 380)
+        imported, duplicates, skipped = summarize(outcomes)
+        layout = QVBoxLayout(self)
+        head = QLabel(
+            f"<b>{imported}</b> imported &nbsp;·&nbsp; <b>{duplicates}</b> already in the library"
+            f" &nbsp;·&nbsp; <b>{skipped}</b> skipped" + (" &nbsp;·&nbsp; cancelled" if cancelled else "")
+        )
+        head.setObjectName("importCounts")
+        layout.addWidget(head)
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        lines = [f"{o.path}: {o.reason}" for o in outcomes if o.status == "skipped"]
+        lines += [f"{o.path}: duplicate of #{o.article_id}" for o in outcomes if o.status == "duplicate"]
+        self.details.setPlainText("\n".join(lines) if lines else "Every file was imported.")
+        layout.addWidget(self.details)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def text(self) -> str:
+        return self.details.toPlainText()

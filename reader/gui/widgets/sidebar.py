@@ -1,0 +1,147 @@
+"""The sidebar: Library views, Tags (nested tags as a tree) and Languages, each with a count.
+
+A small QStandardItemModel (a few dozen rows, rebuilt when counts change) in a QTreeView; the
+selection is kept across rebuilds.
+
+Signals:
+    view_selected(str, str): (kind, value) — ("view", "all"|"unread"|"starred"|"archive"),
+        ("tag", "region/belarus") or ("lang", "ro").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+
+from reader.core.models import Tag
+from reader.gui.langnames import language_label
+
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+VIEWS = (("all", "All articles"), ("unread", "Unread"), ("starred", "Starred"), ("archive", "Archive"))
+
+
+class Sidebar(QTreeView):
+    """The left pane. See the module docstring for its signal."""
+
+    view_selected = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self._model = QStandardItemModel(0, 2, self)
+        self.setModel(self._model)
+        self.setHeaderHidden(True)
+        self.setRootIsDecorated(True)
+        self.setIndentation(14)
+        self.setUniformRowHeights(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._current: tuple[str, str] = ("view", "all")
+        self._rebuilding = False
+        self.set_counts({"all": 0, "unread": 0, "starred": 0, "archive": 0}, [], [])
+        self.selectionModel().currentChanged.connect(self._on_current_changed)
+
+    def current(self) -> tuple[str, str]:
+        return self._current
+
+    def select(self, kind: str, value: str) -> None:
+        """Select an entry programmatically (emits ``view_selected`` when it changes)."""
+        index = self._find(kind, value)
+        if index.isValid():
+            self.setCurrentIndex(index)
+
+    def set_counts(self, views: dict[str, int], tags: Sequence[Tag], langs: Sequence[tuple[str, int]]) -> None:
+        """Rebuild the entries with fresh counts, keeping the current selection."""
+        self._rebuilding = True
+        try:
+            model = self._model
+            model.removeRows(0, model.rowCount())
+            library = self._section("Library")
+            for key, label in VIEWS:
+                library.appendRow(self._row(label, views.get(key, 0), "view", key))
+            if tags:
+                tag_section = self._section("Tags")
+                nodes: dict[str, QStandardItem] = {}
+                counts = {t.name: t.count for t in tags}
+                for tag in sorted(tags, key=lambda t: t.name.casefold()):
+                    parts = tag.name.split("/")
+                    parent = tag_section
+                    for depth in range(1, len(parts) + 1):
+                        path = "/".join(parts[:depth])
+                        node = nodes.get(path)
+                        if node is None:  # a parent that exists only through its children
+                            row = self._row(parts[depth - 1], counts.get(path, 0), "tag", path)
+                            parent.appendRow(row)
+                            node = nodes[path] = row[0]
+                        parent = node
+            if langs:
+                lang_section = self._section("Languages")
+                for code, count in langs:
+                    lang_section.appendRow(self._row(language_label(code), count, "lang", code))
+            self.expandAll()
+            index = self._find(*self._current)
+            if not index.isValid():
+                self._current = ("view", "all")
+                index = self._find("view", "all")
+            self.setCurrentIndex(index)
+        finally:
+            self._rebuilding = False
+
+    def _section(self, title: str) -> QStandardItem:
+        head = QStandardItem(title.upper())
+        head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        font = head.font()
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        head.setFont(font)
+        head.setData("section", KIND_ROLE)
+        filler = QStandardItem("")
+        filler.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self._model.appendRow([head, filler])
+        return head
+
+    @staticmethod
+    def _row(label: str, count: int, kind: str, value: str) -> list[QStandardItem]:
+        name = QStandardItem(label)
+        name.setData(kind, KIND_ROLE)
+        name.setData(value, VALUE_ROLE)
+        name.setToolTip(value if kind == "tag" else label)
+        num = QStandardItem(str(count) if count else "")
+        num.setData(kind, KIND_ROLE)
+        num.setData(value, VALUE_ROLE)
+        num.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        num.setData("count", Qt.ItemDataRole.AccessibleDescriptionRole)
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        name.setFlags(flags)
+        num.setFlags(flags)
+        return [name, num]
+
+    def _find(self, kind: str, value: str) -> QModelIndex:
+        def walk(parent: QModelIndex) -> QModelIndex:
+            for r in range(self._model.rowCount(parent)):
+                idx = self._model.index(r, 0, parent)
+                if idx.data(KIND_ROLE) == kind and idx.data(VALUE_ROLE) == value:
+                    return idx
+                found = walk(idx)
+                if found.isValid():
+                    return found
+            return QModelIndex()
+
+        return walk(QModelIndex())
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid() or self._rebuilding:
+            return
+        kind, value = current.data(KIND_ROLE), current.data(VALUE_ROLE)
+        if kind in (None, "section"):
+            return
+        if (kind, value) != self._current:
+            self._current = (kind, value)
+            self.view_selected.emit(kind, value)
