@@ -4,7 +4,7 @@ the article body set for reading in a QTextBrowser.
 The body is built as one QTextDocument with one block per paragraph (or, side by side, one table
 row per paragraph pair), so later features can apply char formats / ExtraSelections to paragraph
 ranges: :meth:`ReaderPane.paragraph_position` maps a paragraph index to its document position.
-Qt positions count UTF-16 units (see :mod:`reader.gui.textmatch`).
+Qt positions count UTF-16 units (see :mod:`reader.core.textmatch`).
 
 Signals:
     translate_mode_changed(str): "original" | "translation" | "side_by_side".
@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 from reader.core.models import Article
 from reader.core.query import Term
 from reader.gui.langnames import language_label
-from reader.gui.textmatch import find_matches, utf16_offset
+from reader.core.textmatch import find_matches, utf16_offset
 from reader.gui.widgets.message_bar import MessageBar
 
 MODES = (("original", "Original"), ("translation", "Translation"), ("side_by_side", "Side by side"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.core.query import parse
-from reader.gui.textmatch import find_matches, fold, utf16_offset
+from reader.core.textmatch import find_matches, fold, utf16_offset
 
 
 def spans(text: str, query: str) -> list[str]:
@@ -33,3 +33,16 @@ def test_positions_map_to_utf16_units() -> None:
     assert utf16_offset(text, start) == start + 1  # the emoji is two UTF-16 units
     folded, index_map = fold("ß")
     assert folded == "ss" and index_map == [0, 0]
+
+
+def test_snippet_marks_folded_matches_around_the_first_one() -> None:
+    from reader.core.query import parse
+    from reader.core.textmatch import snippet
+
+    body = "Începutul textului. " * 20 + "Preşedintele Aleksandr Lukașenko a vorbit la Minsk. " + "Final. " * 20
+    out = snippet(body, parse("lukasenko* presedintele").terms, words=10)
+    assert "[Preşedintele]" in out and "[Lukașenko]" in out
+    assert out.startswith("…") and out.endswith("…")
+    assert len(out.split()) <= 12
+    assert snippet(body, parse("absent").terms, words=5).startswith("Începutul")
+    assert snippet("", parse("x").terms) == ""
