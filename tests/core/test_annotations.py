@@ -426,7 +426,7 @@ def test_migration_004_indexes_serve_counts(lib: Library) -> None:
     m004_annotation_indexes(lib.db)  # idempotent
     plan = " ".join(r[3] for r in lib.conn.execute(
         "EXPLAIN QUERY PLAN SELECT count(*) FROM articles a WHERE a.starred = 1 AND NOT (a.lang = 'en')"))
-    assert "COVERING INDEX idx_articles_filters" in plan
+    assert "COVERING INDEX" in plan  # counted from an index, never by reading the ~3 KB rows
     plan = " ".join(r[3] for r in lib.conn.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM articles WHERE note <> ''"))
     assert "idx_articles_noted" in plan

@@ -11,12 +11,12 @@ from sqlite_utils.migrations import Migrations
 
 from reader.core.storage.schema_annotation import m003_annotations
 from reader.core.storage.schema_annotation2 import m004_annotation_indexes
-from reader.core.storage.schema_core import m001_core
+from reader.core.storage.schema_core import m001_core, m005_article_row_index
 from reader.core.storage.schema_translation import m002_translations
 
 MIGRATION_SET = "polyglot-reader"
 
-_ALL = (m001_core, m002_translations, m003_annotations, m004_annotation_indexes)
+_ALL = (m001_core, m002_translations, m003_annotations, m004_annotation_indexes, m005_article_row_index)
 
 migrations = Migrations(MIGRATION_SET)
 for _fn in _ALL:

@@ -456,13 +456,14 @@ class Library:
             return "articles_fts", (
                 # CROSS JOIN keeps the full-text match driving the query: without it the planner may
                 # start from an index (lang:ro) and run the MATCH once per article (seconds at 100k).
-                "SELECT a.id FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid "
+                "SELECT a.id FROM articles_fts CROSS JOIN articles a INDEXED BY idx_articles_row "
+                "ON a.id = articles_fts.rowid "
                 f"WHERE articles_fts MATCH ?{extra}"
             )
         fts = "article_translations_fts"
         join = f"JOIN article_translations t ON t.rowid = {fts}.rowid"
         if where:
-            join += " CROSS JOIN articles a ON a.id = t.article_id"
+            join += " CROSS JOIN articles a INDEXED BY idx_articles_row ON a.id = t.article_id"
         return fts, f"SELECT t.article_id FROM {fts} {join} WHERE {fts} MATCH ?{extra}"
 
     def language_counts(self) -> list[tuple[str, int]]:
