@@ -655,7 +655,7 @@ class Library:
         rows = self._read(
             "SELECT t.id, t.name, t.color, count(a.id) FROM tags t "
             "LEFT JOIN article_tags at ON at.tag_id = t.id "
-            "LEFT JOIN articles a ON a.id = at.article_id AND a.archived = 0 "
+            "LEFT JOIN articles a INDEXED BY idx_articles_row ON a.id = at.article_id AND a.archived = 0 "
             "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
         )
         return [Tag(r[0], r[1], r[2], r[3]) for r in rows]
