@@ -30,7 +30,7 @@ from reader.core.annotations import (
 from reader.core.errors import NotFoundError, QueryError, ValidationError
 from reader.core.models import ListFilter
 from reader.core.query import Filter, Query, compile_query, match_expression, parse, term_to_fts
-from reader.core.storage.connection import mapped_errors
+from reader.core.storage.connection import in_chunks, mapped_errors
 from reader.core.storage.repository import normalize_tag, utc_now
 
 if TYPE_CHECKING:
@@ -141,9 +141,7 @@ class Annotations:
 
     def _highlight_tags(self, ids: Sequence[int]) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = list(ids[i : i + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             for r in self._rows(
                 f"SELECT ht.highlight_id, t.name FROM highlight_tags ht JOIN tags t ON t.id = ht.tag_id "
                 f"WHERE ht.highlight_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",

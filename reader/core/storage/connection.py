@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from reader.core.errors import (
     DiskFullError,
@@ -13,6 +14,8 @@ from reader.core.errors import (
     LibraryLockedError,
     StorageError,
 )
+
+T = TypeVar("T")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` of a Polyglot Reader library ("PRDR").
@@ -98,3 +101,14 @@ def mapped_errors(path: Path | str | None = None) -> Iterator[None]:
         if exc.errno == 28:
             raise map_sqlite_error(exc, path) from exc
         raise StorageError(f"cannot access the library ({path}): {exc.strerror or exc}") from exc
+
+
+#: Ids per ``IN (...)`` list: well under SQLite's bound-variable limit, with room for other params.
+IN_CHUNK = 500
+
+
+def in_chunks(items: Sequence[T]) -> Iterator[tuple[list[T], str]]:
+    """Slices of ``items`` with the matching ``?,?,?`` placeholders, for ``IN (...)`` queries."""
+    for start in range(0, len(items), IN_CHUNK):
+        chunk = list(items[start : start + IN_CHUNK])
+        yield chunk, ",".join("?" * len(chunk))

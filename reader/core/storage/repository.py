@@ -35,7 +35,7 @@ from reader.core.models import (
     join_paragraphs,
 )
 from reader.core.query import Query, compile_query, mentions_archived, parse, parse_date
-from reader.core.storage.connection import APPLICATION_ID, check_file, connect, mapped_errors
+from reader.core.storage.connection import APPLICATION_ID, check_file, connect, in_chunks, mapped_errors
 from reader.core.storage.migrations import KNOWN, applied_names, migrations
 from reader.core.textmatch import snippet
 
@@ -237,9 +237,7 @@ class Library:
 
     def _tags_of(self, ids: Sequence[int]) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = list(ids[chunk_start : chunk_start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             for row in self._read(
                 f"SELECT at.article_id, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id "
                 f"WHERE at.article_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
@@ -264,9 +262,7 @@ class Library:
     def get_summaries(self, ids: Sequence[int]) -> dict[int, ArticleSummary]:
         """Summaries for the given ids (missing ids are left out)."""
         out: dict[int, ArticleSummary] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(ids):
             rows = self._read(f"SELECT {_SUMMARY_COLUMNS} FROM articles a WHERE a.id IN ({marks})", chunk)
             out.update({s.id: s for s in self._summaries(rows)})
         return out

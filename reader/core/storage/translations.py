@@ -11,10 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from reader.core.storage.connection import mapped_errors
+from reader.core.storage.connection import in_chunks, mapped_errors
 from reader.core.storage.repository import Library, utc_now
-
-_CHUNK = 500  # host parameters per IN (...) query, well under SQLite's limit
 
 
 def source_hash(text: str) -> str:
@@ -60,9 +58,7 @@ class TranslationStore:
         found: dict[str, str] = {}
         wanted = list(dict.fromkeys(digests))
         with mapped_errors(self.library.path):
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start:start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(wanted):
                 rows = self.library.conn.execute(
                     f"SELECT source_hash, text FROM translations WHERE source_lang=? AND target_lang=? "
                     f"AND engine=? AND source_hash IN ({marks})",
@@ -79,9 +75,7 @@ class TranslationStore:
         found: dict[str, tuple[str, str]] = {}
         wanted = list(dict.fromkeys(digests))
         with mapped_errors(self.library.path):
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start:start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(wanted):
                 rows = self.library.conn.execute(
                     f"SELECT source_hash, text, engine FROM translations WHERE target_lang=? "
                     f"AND source_hash IN ({marks}) ORDER BY (engine = ?) ASC, created_at ASC",
@@ -112,9 +106,7 @@ class TranslationStore:
         wanted = list(dict.fromkeys(digests))
         removed = 0
         with self.library.write() as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start:start + _CHUNK]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in in_chunks(wanted):
                 sql = f"DELETE FROM translations WHERE target_lang=? AND source_hash IN ({marks})"
                 params: list[str] = [target_lang, *chunk]
                 if engine:
