@@ -28,6 +28,7 @@ from reader.gui.controller import LibraryController
 from reader.gui.main_window import MainWindow, window_icon
 from reader.gui.tasks import TaskRunner
 from reader.gui.theme import apply_theme
+from reader.gui.translation import TranslationController
 from reader.paths import config_dir, data_dir
 
 log = logging.getLogger("reader.gui")
@@ -62,11 +63,16 @@ class ReaderApp:
     runner: TaskRunner
     controller: LibraryController
     window: MainWindow
+    translation: TranslationController | None = None
 
     def close(self) -> None:
         self.controller.dwell_timer.stop()
         self.controller.cancel_import()
+        if self.translation is not None:
+            self.translation.cancel()
         self.runner.shutdown()
+        if self.translation is not None:
+            self.translation.close()
         self.library.close()
 
 
@@ -82,12 +88,13 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     library = Library(db_path)
     runner = TaskRunner(db_path)
     controller = LibraryController(library, runner)
-    window = MainWindow(controller, settings, ui_state())
+    translation = TranslationController(library, runner, settings, parent=controller)
+    window = MainWindow(controller, settings, ui_state(), translation=translation)
     window.setWindowIcon(window_icon())
     # Everything built so far lives as long as the window: keep it out of the cyclic GC's full
     # passes, which otherwise cost ~30 ms (a visible hitch) every so often while scrolling.
     gc.freeze()
-    return ReaderApp(library, runner, controller, window)
+    return ReaderApp(library, runner, controller, window, translation)
 
 
 def install_excepthook(get_window: Callable[[], MainWindow | None]) -> None:

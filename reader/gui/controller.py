@@ -96,6 +96,8 @@ class LibraryController(QObject):
         self.dwell_timer.timeout.connect(self._on_dwell_timer_timeout)
         self.dwell_ms = 1500
         self.first_import_id: int | None = None
+        #: ids in the list that the search found only through their cached translation (shown marked)
+        self.translation_matches: set[int] = set()
 
     # --- start-up ---------------------------------------------------------------------------------
     def start(self, files: Sequence[str | Path] = ()) -> None:
@@ -155,6 +157,9 @@ class LibraryController(QObject):
             base["tag"] = value
         elif kind == "lang":
             base["lang"] = value
+        elif kind == "saved":  # a saved search (value: its query), narrowed by the search box
+            base["query"] = f"{value} {self.query_text}".strip()
+            base["archived"] = None  # as its sidebar count (Annotations.count_query)
         return ListFilter(**base)
 
     def set_view(self, kind: str, value: str) -> None:
@@ -186,7 +191,10 @@ class LibraryController(QObject):
             self.list_ready.emit(ids, select, True)
 
         def done(ids: list[int]) -> None:
+            self.translation_matches = set()
             self.list_ready.emit(ids, select, False)
+            if flt.query:
+                self._append_translation_matches(flt, ids, select)
             if then_settle and not self._settled:
                 self._settled = True
                 self.settled.emit()
@@ -201,6 +209,20 @@ class LibraryController(QObject):
             return ctx.library.list_ids(flt)
 
         self.runner.long_read(job, done, self._on_job_error_or_query, first_page, key="list")
+
+    def _append_translation_matches(self, flt: ListFilter, ids: list[int], select: int | None) -> None:
+        """Search across translations: articles found only through their cached translation are
+        appended to the list once the original matches are shown (a second query, ~0.2 s at 100k,
+        so it never delays the list); same key as the list, so a newer search drops it."""
+        from reader.gui.translation import translation_matches
+
+        def done(extra: list[int]) -> None:
+            if extra:
+                self.translation_matches = set(extra)
+                self.list_ready.emit(ids + extra, select, False)
+
+        self.runner.read(lambda c: translation_matches(c.library, flt, set(ids)), done, self._on_job_error,
+                         key="list")
 
     def reload_counts(self) -> None:
         def done(result: tuple[dict[str, int], list[Any], list[tuple[str, int]]]) -> None:

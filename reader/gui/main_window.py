@@ -34,6 +34,8 @@ from reader.gui.actions import ACTIONS, MENUS, shortcut_rows
 from reader.gui.controller import FIRST_ROW, LibraryController
 from reader.gui.models.article_model import SORT_KEYS, ArticleTableModel
 from reader.gui.theme import apply_theme, style_widgets
+from reader.gui.translation import TranslationController
+from reader.gui.translation_ui import TranslationUi
 from reader.gui.widgets import dialogs
 from reader.gui.widgets.article_list import ArticleList
 from reader.gui.widgets.import_progress import ImportProgress
@@ -54,7 +56,7 @@ class MainWindow(QMainWindow):
     ready = Signal()
 
     def __init__(self, controller: LibraryController, settings: Settings, ui_state: QSettings,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, translation: TranslationController | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.settings = settings
@@ -69,6 +71,8 @@ class MainWindow(QMainWindow):
         self._init_actions()
         self._init_menus()
         self._init_status_bar()
+        self._init_translation(translation)
+        self._init_annotations()
         self._connect_signals()
         self._restore_state()
         self.apply_settings(settings, theme=False)
@@ -149,6 +153,16 @@ class MainWindow(QMainWindow):
         self.import_progress = ImportProgress(self)
         status.addPermanentWidget(self.import_progress)
 
+    def _init_translation(self, translation: TranslationController | None) -> None:
+        """The translate toggle, bar, Retry, re-translate and selection popup (reader.gui.translation_ui)."""
+        self.translation_ui = TranslationUi(self, translation) if translation is not None else None
+
+    def _init_annotations(self) -> None:
+        """Highlights panel, highlight drawing, All highlights, tags, saved searches (reader.gui.annotations_ui)."""
+        from reader.gui.annotations_ui import AnnotationsUi
+
+        self.annotations = AnnotationsUi(self)
+
     def _connect_signals(self) -> None:
         c = self.controller
         self.sidebar.view_selected.connect(c.set_view)
@@ -209,6 +223,8 @@ class MainWindow(QMainWindow):
                 apply_theme(app, settings.theme)
         style_widgets(self)
         self.reader_pane.set_reading_font(font)
+        if self.translation_ui is not None:
+            self.translation_ui.controller.update_settings(settings)
 
     def start(self, files: list[str] | None = None) -> None:
         """Load the library (and seed / import) — call once, after show()."""
@@ -371,7 +387,8 @@ class MainWindow(QMainWindow):
             self.controller.import_paths([folder])
 
     def _on_action_preferences(self) -> None:
-        dialog = dialogs.PreferencesDialog(self.settings, self)
+        dialog = dialogs.PreferencesDialog(
+            self.settings, self, translation=self.translation_ui.controller if self.translation_ui else None)
         if dialog.exec() == dialogs.PreferencesDialog.DialogCode.Accepted:
             self.set_preferences(dialog.result_settings())
 
@@ -390,6 +407,9 @@ class MainWindow(QMainWindow):
         if self.controller.can_undo():
             self.message_bar.hide_message()
             self.controller.undo()
+        elif self.annotations.controller.can_undo():  # a deleted highlight
+            self.message_bar.hide_message()
+            self.annotations.controller.undo_delete()
         else:
             self.statusBar().showMessage("Nothing to undo", 3000)
 
@@ -447,6 +467,43 @@ class MainWindow(QMainWindow):
 
     def _on_action_translate_toggle(self) -> None:
         self.reader_pane.cycle_mode()
+
+    def _on_action_retranslate(self) -> None:
+        if self.translation_ui is not None:
+            self.translation_ui.retranslate_article()
+
+    def _on_action_highlight(self) -> None:
+        self.annotations.highlight_selection()
+
+    def _on_action_highlight_yellow(self) -> None:
+        self.annotations.highlight_selection("yellow")
+
+    def _on_action_highlight_green(self) -> None:
+        self.annotations.highlight_selection("green")
+
+    def _on_action_highlight_blue(self) -> None:
+        self.annotations.highlight_selection("blue")
+
+    def _on_action_highlight_pink(self) -> None:
+        self.annotations.highlight_selection("pink")
+
+    def _on_action_highlight_purple(self) -> None:
+        self.annotations.highlight_selection("purple")
+
+    def _on_action_note(self) -> None:
+        self.annotations.edit_note()
+
+    def _on_action_manage_tags(self) -> None:
+        self.annotations.open_tag_manager()
+
+    def _on_action_save_search(self) -> None:
+        self.annotations.save_search()
+
+    def _on_action_all_highlights(self) -> None:
+        self.annotations.open_all_highlights()
+
+    def _on_action_toggle_annotations(self) -> None:
+        self.annotations.toggle_panel()
 
     def _on_action_shortcuts(self) -> None:
         self.shortcuts_dialog = dialogs.ShortcutsDialog(shortcut_rows(), self)

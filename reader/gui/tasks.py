@@ -5,7 +5,9 @@ belongs to one thread):
 
 * ``write``: one serialized writer for every small database write (flags, tags, edits, delete/undo);
 * ``read``: a small pool for heavy reads (the id list of a 100k library, search, counts);
-* ``long``: one thread for long jobs (imports), so a 1,000-file import never queues behind a star.
+* ``long``: one thread for long jobs (imports), so a 1,000-file import never queues behind a star;
+* ``net``: two threads for network work (translation), so a slow provider never holds up a list
+  reload or an import.
 
 Results come back to the GUI thread through ONE signal on this long-lived QObject (a queued
 connection); callbacks are kept here, keyed by job id, so no per-job QObject is ever dropped.
@@ -103,13 +105,14 @@ class TaskRunner(QObject):
         self._latest: dict[str, int] = {}
         self._queues: dict[str, queue.SimpleQueue[_Entry | None]] = {
             "write": queue.SimpleQueue(), "read": queue.SimpleQueue(), "long": queue.SimpleQueue(),
+            "net": queue.SimpleQueue(),
         }
         self._threads: list[threading.Thread] = []
         self._closed = False
         #: called with a failure of a job that has no ``on_error`` (the app shows it in the window)
         self.error_handler: Callable[[BaseException], None] | None = None
         self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
-        for lane, count in (("write", 1), ("read", max(1, read_workers)), ("long", 1)):
+        for lane, count in (("write", 1), ("read", max(1, read_workers)), ("long", 1), ("net", 2)):
             for n in range(count):
                 t = threading.Thread(
                     target=self._worker_loop, args=(lane,), name=f"{THREAD_PREFIX}-{lane}-{n}", daemon=True
@@ -139,6 +142,12 @@ class TaskRunner(QObject):
              on_progress: Callable[[Any], None] | None = None, *, key: str | None = None) -> Job:
         """A long job (import) on its own thread, with progress and cancel."""
         return self._submit("long", fn, on_done, on_error, on_progress, key)
+
+    def network(self, fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | None = None,
+                on_error: Callable[[BaseException], None] | None = None,
+                on_progress: Callable[[Any], None] | None = None, *, key: str | None = None) -> Job:
+        """Network work (translation) on its own small pool, with progress, cancel and latest wins."""
+        return self._submit("net", fn, on_done, on_error, on_progress, key)
 
     def _submit(self, lane: str, fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None] | None,
                 on_error: Callable[[BaseException], None] | None, on_progress: Callable[[Any], None] | None,
@@ -174,7 +183,7 @@ class TaskRunner(QObject):
                 if entry is None:
                     return
                 if entry.job.cancel_event.is_set() or (
-                    lane == "read" and entry.job.key is not None and self._latest.get(entry.job.key) != entry.generation
+                    lane in ("read", "net") and entry.job.key is not None and self._latest.get(entry.job.key) != entry.generation
                 ):
                     self._delivered.emit(_Delivery(entry.job.id, "error", TaskCancelled("cancelled")))
                     continue

@@ -33,6 +33,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_internet_translation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window's default provider is online (Google): point every GUI test at a closed local
+    port instead, so pressing ``t`` fails fast and plainly and never reaches the internet.
+    Tests of translation set READER_LIBRE_URL to their fake server."""
+    import socket
+
+    with socket.socket() as s:  # a port that was free a moment ago: connection refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("READER_LIBRE_URL", f"http://127.0.0.1:{port}/")
+
+
+@pytest.fixture(autouse=True)
 def _no_leaked_threads() -> Iterator[None]:
     """Fail a test that leaves background threads running (task runner workers, pools...)."""
     before = set(threading.enumerate())

@@ -60,6 +60,8 @@ class ArticleTableModel(QAbstractTableModel):
         self._blocks: OrderedDict[int, list[ArticleSummary | None]] = OrderedDict()
         self._bold = QFont()
         self._bold.setBold(True)
+        #: ids found by the search only in their cached translation: marked "⇄" in the title
+        self.translation_matches: set[int] = set()
 
     # --- content --------------------------------------------------------------------------------
     def set_ids(self, ids: Sequence[int]) -> None:
@@ -187,6 +189,8 @@ class ArticleTableModel(QAbstractTableModel):
         if s is None:
             return None
         if role == _DISPLAY:
+            if col == COL_TITLE and s.id in self.translation_matches:
+                return "⇄ " + s.title
             return self._display(s, col)
         if role == _FONT:
             return self._bold if col == COL_TITLE and not s.read else None
@@ -194,7 +198,7 @@ class ArticleTableModel(QAbstractTableModel):
             return _CENTER if col in (COL_STAR, COL_LANG) else None
         if role == _TOOLTIP:
             if col == COL_TITLE:
-                return s.title
+                return s.title + ("\n(matched in the translation)" if s.id in self.translation_matches else "")
             if col == COL_LANG:
                 return f"{language_name(s.lang)} — detected with {s.lang_confidence:.0%} confidence"
             if col == COL_TAGS and s.tags:

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +32,8 @@ from PySide6.QtWidgets import (
 from reader.core.models import Article, ImportOutcome
 from reader.core.settings import Settings
 from reader.gui.langnames import language_label
+from reader.gui.translation import TranslationController
+from reader.gui.widgets.translation_prefs import TranslationPrefsPage
 
 COMMON_LANGS = ("en", "ro", "lt", "uk", "ru", "be", "pl", "de", "fr", "es", "it", "pt")
 
@@ -140,13 +144,15 @@ class TagsDialog(QDialog):
 
 
 class PreferencesDialog(QDialog):
-    """Theme, reading font and size, target language, mark-read delay."""
+    """General (theme, reading font and size, mark-read delay) and Translation tabs."""
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *,
+                 translation: TranslationController | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setMinimumWidth(460)
         self._settings = settings
+        self.translation_page = TranslationPrefsPage(settings, translation)
         form = QFormLayout()
         self.theme = QComboBox()
         for key, label in (("system", "Follow system"), ("light", "Light"), ("dark", "Dark")):
@@ -161,15 +167,7 @@ class PreferencesDialog(QDialog):
         self.size.setRange(8, 32)
         self.size.setSuffix(" pt")
         self.size.setValue(settings.reading_font_size)
-        self.target = QComboBox()
-        self.target.setEditable(True)
-        for code in COMMON_LANGS:
-            self.target.addItem(language_label(code), code)
-        idx = self.target.findData(settings.target_lang)
-        if idx < 0:
-            self.target.addItem(language_label(settings.target_lang), settings.target_lang)
-            idx = self.target.count() - 1
-        self.target.setCurrentIndex(idx)
+        self.target = self.translation_page.target  # the Translation tab's "Translate into"
         self.dwell = QSpinBox()
         self.dwell.setRange(0, 60_000)
         self.dwell.setSingleStep(250)
@@ -178,14 +176,24 @@ class PreferencesDialog(QDialog):
         form.addRow("&Theme", self.theme)
         form.addRow("Reading &font", self.font)
         form.addRow("Font &size", self.size)
-        form.addRow("Translate &into", self.target)
         form.addRow("Mark read &after", self.dwell)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        general = QWidget()
+        general.setLayout(form)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(general, "&General")
+        self.tabs.addTab(self.translation_page, "T&ranslation")
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        problems = self.translation_page.store_keys()
+        if problems:
+            QMessageBox.warning(self, "Preferences", "Some keys were not saved:\n" + "\n".join(problems))
+        super().accept()
 
     def result_settings(self) -> Settings:
         """A copy of the settings with this dialog's values."""
@@ -193,14 +201,8 @@ class PreferencesDialog(QDialog):
         s.theme = str(self.theme.currentData())
         s.reading_font = self.font.currentFont().family()
         s.reading_font_size = int(self.size.value())
-        text = self.target.currentText().strip()
-        data = self.target.currentData()
-        if data and self.target.itemText(self.target.currentIndex()) == text:
-            s.target_lang = str(data)
-        elif text:
-            s.target_lang = text.rsplit("(", 1)[-1].rstrip(")").strip() if "(" in text else text.lower()
         s.mark_read_after_ms = int(self.dwell.value())
-        return s
+        return self.translation_page.apply(s)
 
 
 class ShortcutsDialog(QDialog):

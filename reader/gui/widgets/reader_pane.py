@@ -11,17 +11,23 @@ Signals:
     tag_add_requested(str): a tag typed into the tag row.
     tag_remove_requested(str): the × of a tag chip.
     link_activated(str): a link in the byline was clicked.
+    paragraph_retry_requested(int): the inline Retry of a failed paragraph (index; -1 = the title).
+    ArticleBrowser.context_menu_about_to_show(QMenu, QPoint): add items to the body's context menu
+        (the point is in viewport coordinates; :meth:`ReaderPane.paragraph_at` maps it).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QPoint, QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QColor,
+    QContextMenuEvent,
+    QDesktopServices,
     QFont,
     QPalette,
     QResizeEvent,
@@ -31,6 +37,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextFormat,
     QTextLength,
+    QTextTable,
     QTextTableFormat,
 )
 from PySide6.QtWidgets import (
@@ -38,6 +45,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QSizePolicy,
     QTextBrowser,
     QTextEdit,
@@ -49,22 +57,32 @@ from PySide6.QtWidgets import (
 
 from reader.core.models import Article
 from reader.core.query import Term
-from reader.gui.langnames import language_label
 from reader.core.textmatch import find_matches, utf16_offset
+from reader.gui.langnames import language_label
 from reader.gui.widgets.message_bar import MessageBar
 
 MODES = (("original", "Original"), ("translation", "Translation"), ("side_by_side", "Side by side"))
 MEASURE_CHARS = 70  # the reading measure: ~65-75 characters per line
 NO_ENGINE = "no translation engine is configured"
+RETRY_SCHEME = "reader-retry"  # href of a failed paragraph's inline Retry: reader-retry:<index>
+#: Side by side is a stack of tables of this many rows (one looks like one table): Qt lays a table
+#: out as a whole, so a paragraph arriving re-lays out 16 rows, not the whole article.
+CHUNK_ROWS = 16
 
 
 class ArticleBrowser(QTextBrowser):
-    """A QTextBrowser that keeps the text to a comfortable measure, centred in the pane."""
+    """A QTextBrowser that keeps the text to a comfortable measure, centred in the pane.
+
+    Links open in the system browser, except the app's own (``reader-retry:``), which the pane
+    handles. Signals: context_menu_about_to_show(QMenu, QPoint) lets features add menu items.
+    """
+
+    context_menu_about_to_show = Signal(QMenu, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("articleBody")
-        self.setOpenExternalLinks(True)
+        self.setOpenLinks(False)  # anchorClicked: external links open outside, ours go to the pane
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.measure_factor = 1.0  # 2.0 side by side
 
@@ -72,8 +90,15 @@ class ArticleBrowser(QTextBrowser):
         super().resizeEvent(event)
         self.apply_measure()
 
-    def apply_measure(self) -> None:
-        doc = self.document()
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        self.context_menu_about_to_show.emit(menu, event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def apply_measure(self, doc: QTextDocument | None = None) -> None:
+        """Centre the text at the reading measure (``doc``: a document about to be shown)."""
+        doc = doc or self.document()
         char_w = self.fontMetrics().averageCharWidth()
         font = doc.defaultFont()
         if font.pointSizeF() > 0:
@@ -153,12 +178,18 @@ class ReaderPane(QWidget):
     translate_mode_changed = Signal(str)
     tag_add_requested = Signal(str)
     tag_remove_requested = Signal(str)
+    paragraph_retry_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readerPane")
         self._article: Article | None = None
         self._translated: list[str | None] | None = None
+        self._translated_title: str | None = None
+        self._errors: dict[int, str] = {}
+        self._right_cells: list[tuple[QTextTable, int]] = []  # side by side: paragraph -> (table, row)
+        self._rendered_mode = "original"
+        self._body_fmt = QTextCharFormat()
         self._mode = "original"
         self._terms: list[Term] = []
         self._para_pos: list[int] = []
@@ -205,6 +236,7 @@ class ReaderPane(QWidget):
         self.tag_row.tag_remove_requested.connect(self.tag_remove_requested)
         layout.addWidget(self.tag_row)
         self.browser = ArticleBrowser(self)
+        self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
         layout.addWidget(self.browser, 1)
         self.placeholder = QLabel("No article selected", self)
         self.placeholder.setObjectName("placeholder")
@@ -246,6 +278,7 @@ class ReaderPane(QWidget):
         """Render an article: its original paragraphs, translated ones, or both side by side."""
         self._article = article
         self._translated = list(translated_paragraphs) if translated_paragraphs is not None else None
+        self._translated_title, self._errors = None, {}
         if mode is not None and mode in self.mode_actions:
             self._mode = mode
             self.mode_actions[mode].setChecked(True)
@@ -271,6 +304,99 @@ class ReaderPane(QWidget):
         if self._mode != "original":
             self._render(keep_scroll=True)
 
+    def set_translation(self, paragraphs: Sequence[str | None] | None, title: str | None = None,
+                        errors: dict[int, str] | None = None) -> None:
+        """The shown article's translation as known now (None = not translated), its title and the
+        paragraphs that failed (index -> one-line reason; -1 = the title); the scroll is kept."""
+        if self._article is None:
+            return
+        old, old_title, old_errors = self._translated, self._translated_title, self._errors
+        self._translated = list(paragraphs) if paragraphs is not None else None
+        self._translated_title = title
+        self._errors = dict(errors or {})
+        if self._mode == "original":
+            return
+        if not self._patch(old, old_title, old_errors):
+            self._render(keep_scroll=True)
+
+    def _patch(self, old: list[str | None] | None, old_title: str | None, old_errors: dict[int, str]) -> bool:
+        """Show newly arrived paragraphs in place (no new document, no full layout); False when the
+        change needs a full render (title, errors, or a different view)."""
+        n = len(self._para_pos)
+        old = old if old is not None else [None] * n  # "nothing translated yet" either way
+        new = self._translated if self._translated is not None else [None] * n
+        if (len(old) != n or len(new) != n
+                or old_title != self._translated_title or old_errors != self._errors or self._rendered_mode != self._mode
+                or (self._mode == "side_by_side" and len(self._right_cells) != n)):
+            return False
+        changed = [i for i in range(n) if new[i] != old[i]]
+        if not changed:
+            return True
+        if any(not new[i] for i in changed) or len(changed) > n // 2 + 1:
+            return False
+        doc = self.browser.document()
+        batch = QTextCursor(doc)
+        batch.beginEditBlock()  # one layout pass for all of them
+        for i in changed:
+            text = str(new[i])
+            cursor = QTextCursor(doc)
+            if self._mode == "side_by_side":
+                table, row = self._right_cells[i]
+                cell = table.cellAt(row, 1)
+                start, end = cell.firstCursorPosition().position(), cell.lastCursorPosition().position()
+            else:
+                start = self._para_pos[i]
+                cursor.setPosition(start)
+                cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+                end = cursor.position()
+                self._para_text[i] = text
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(text, self._body_fmt)
+            delta = utf16_offset(text, len(text)) - (end - start)
+            if delta:
+                self._para_pos = [pos + delta if pos > start else pos for pos in self._para_pos]
+        batch.endEditBlock()
+        self._apply_highlights()
+        return True
+
+    def translated_title(self) -> str | None:
+        return self._translated_title
+
+    def paragraph_at(self, pos: QPoint) -> int | None:
+        """The paragraph under a viewport point (either column side by side); None outside them."""
+        cursor = self.browser.cursorForPosition(pos)
+        position = cursor.position()
+        table = cursor.currentTable()
+        if table is not None:  # the right column: the paragraph whose original starts the row
+            position = table.cellAt(table.cellAt(cursor).row(), 0).firstCursorPosition().position()
+        i = bisect_right(self._para_pos, position) - 1
+        return i if 0 <= i < len(self._para_pos) else None
+
+    def _on_browser_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == RETRY_SCHEME:
+            try:
+                self.paragraph_retry_requested.emit(int(url.path()))
+            except ValueError:
+                pass
+        elif url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+    def _insert_error(self, cursor: QTextCursor, index: int, size: float) -> None:
+        """``⚠ Not translated: reason · Retry`` (Retry is a link the pane handles)."""
+        err_fmt = QTextCharFormat()
+        err_fmt.setFontPointSize(size * 0.8)
+        err_fmt.setFontFamilies([QFont().family()])
+        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        err_fmt.setForeground(QColor("#f08a80" if dark else "#a3261b"))
+        cursor.insertText(f"⚠ Not translated: {self._errors[index]}  ·  ", err_fmt)
+        link = QTextCharFormat(err_fmt)
+        link.setAnchor(True)
+        link.setAnchorHref(f"{RETRY_SCHEME}:{index}")
+        link.setFontUnderline(True)
+        link.setForeground(self.palette().color(QPalette.ColorRole.Link))
+        cursor.insertText("Retry", link)
+
     def set_search_terms(self, terms: Sequence[Term]) -> None:
         """Highlight these search terms in the shown article (empty: none)."""
         self._terms = [t for t in terms if not t.negated]
@@ -285,6 +411,14 @@ class ReaderPane(QWidget):
 
     def paragraph_count(self) -> int:
         return len(self._para_pos)
+
+    def paragraph_text(self, index: int) -> str:
+        """The text shown for paragraph ``index`` (its translation in Translation mode)."""
+        return self._para_text[index]
+
+    def translated_paragraphs(self) -> list[str | None]:
+        """The translated paragraphs the pane holds (None: not translated); [] when none."""
+        return list(self._translated or [])
 
     def scroll_fraction(self) -> float:
         bar = self.browser.verticalScrollBar()
@@ -319,7 +453,7 @@ class ReaderPane(QWidget):
             self.info_bar.hide_message()
             return
         mode = self._mode
-        if mode != "original" and not self._translation_ready():
+        if mode != "original" and not self._translation_ready() and self.translation_unavailable_reason:
             self.info_bar.show_message(f"Translation is not available: {self.translation_unavailable_reason}",
                                        kind="info")
             mode = "original"
@@ -347,7 +481,17 @@ class ReaderPane(QWidget):
         block.setLineHeight(120, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         cursor.setBlockFormat(block)
         self._title_pos = cursor.position()
-        cursor.insertText(article.title, title_fmt)
+        shown_title = article.title
+        if mode == "translation" and self._translated_title:
+            shown_title = self._translated_title
+        cursor.insertText(shown_title, title_fmt)
+        if mode == "side_by_side" and self._translated_title and self._translated_title != article.title:
+            sub_fmt = QTextCharFormat(title_fmt)
+            sub_fmt.setFontPointSize(size * 1.15)
+            sub_fmt.setFontWeight(QFont.Weight.Normal)
+            sub_fmt.setForeground(muted)
+            cursor.insertBlock(block)
+            cursor.insertText(self._translated_title, sub_fmt)
         # byline
         by_fmt = QTextCharFormat()
         by_fmt.setFontPointSize(size * 0.8)
@@ -376,6 +520,9 @@ class ReaderPane(QWidget):
         para_block.setBottomMargin(size * 0.9)
         originals = article.paragraphs
         self._para_pos, self._para_text = [], []
+        self._body_fmt = body_fmt
+        self._right_cells = []
+        self._rendered_mode = mode
         if mode == "side_by_side":
             self.browser.measure_factor = 2.0
             table_fmt = QTextTableFormat()
@@ -384,12 +531,22 @@ class ReaderPane(QWidget):
             table_fmt.setCellSpacing(0)
             table_fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
             table_fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, 50)] * 2)
-            cursor.insertBlock(QTextBlockFormat())
-            table = cursor.insertTable(len(originals), 2, table_fmt)
             translated = self._translated or []
+            table: QTextTable | None = None
             for i, text in enumerate(originals):
+                row = i % CHUNK_ROWS
+                if row == 0:
+                    cursor = QTextCursor(doc)
+                    cursor.movePosition(QTextCursor.MoveOperation.End)
+                    cursor.insertBlock(QTextBlockFormat())
+                    table = cursor.insertTable(min(CHUNK_ROWS, len(originals) - i), 2, table_fmt)
+                assert table is not None
+                self._right_cells.append((table, row))
                 for col, cell_text in ((0, text), (1, translated[i] if i < len(translated) else None)):
-                    cell = table.cellAt(i, col)
+                    cell = table.cellAt(row, col)
+                    cell_fmt = cell.format().toTableCellFormat()
+                    cell_fmt.setBottomPadding(size * 0.9)  # block margins are not kept inside cells
+                    cell.setFormat(cell_fmt)
                     cell_cursor = cell.firstCursorPosition()
                     fmt = QTextBlockFormat(para_block)
                     if col == 0:
@@ -401,6 +558,8 @@ class ReaderPane(QWidget):
                         self._para_pos.append(cell_cursor.position())
                         self._para_text.append(text)
                         cell_cursor.insertText(text, body_fmt)
+                    elif not cell_text and i in self._errors:
+                        self._insert_error(cell_cursor, i, size)
                     else:
                         shown = cell_text or "…"
                         f = QTextCharFormat(body_fmt)
@@ -412,11 +571,16 @@ class ReaderPane(QWidget):
             texts: list[str] = list(originals)
             if mode == "translation" and self._translated is not None:
                 texts = [t or o for t, o in zip(self._translated, originals, strict=False)] + originals[len(self._translated):]
-            for text in texts:
+            failed = self._errors if mode == "translation" else {}
+            for i, text in enumerate(texts):
                 cursor.insertBlock(para_block)
                 self._para_pos.append(cursor.position())
                 self._para_text.append(text)
                 cursor.insertText(text, body_fmt)
+                if i in failed and not (self._translated and i < len(self._translated) and self._translated[i]):
+                    cursor.insertBlock(para_block)
+                    self._insert_error(cursor, i, size)
+        self.browser.apply_measure(doc)  # before it is shown: the document is laid out once
         self.browser.setDocument(doc)
         self.browser.apply_measure()
         self._apply_highlights()

@@ -5,22 +5,29 @@ selection is kept across rebuilds.
 
 Signals:
     view_selected(str, str): (kind, value) — ("view", "all"|"unread"|"starred"|"archive"),
-        ("tag", "region/belarus") or ("lang", "ro").
+        ("tag", "region/belarus"), ("lang", "ro") or ("saved", its query).
+    context_action_requested(str, str, str): (kind, tag name or saved-search name, action) from the
+        context menu: tags "rename" | "merge" | "delete" | "color" | "manage"; saved searches
+        "rename" | "remove".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
 from reader.core.models import Tag
+from reader.gui.annotations import swatch_icon
 from reader.gui.langnames import language_label
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
+NAME_ROLE = Qt.ItemDataRole.UserRole + 3  # a saved search's name (its value is the query)
+COLOR_ROLE = Qt.ItemDataRole.UserRole + 4  # a tag's colour ("#rrggbb")
 VIEWS = (("all", "All articles"), ("unread", "Unread"), ("starred", "Starred"), ("archive", "Archive"))
 
 
@@ -28,6 +35,7 @@ class Sidebar(QTreeView):
     """The left pane. See the module docstring for its signal."""
 
     view_selected = Signal(str, str)
+    context_action_requested = Signal(str, str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +53,10 @@ class Sidebar(QTreeView):
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._current: tuple[str, str] = ("view", "all")
         self._rebuilding = False
+        self._saved: list[Any] = []  # SavedSearch rows (name, query, count, error)
+        self._last: tuple[dict[str, int], Sequence[Tag], Sequence[tuple[str, int]]] = ({}, [], [])
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.set_counts({"all": 0, "unread": 0, "starred": 0, "archive": 0}, [], [])
         self.selectionModel().currentChanged.connect(self._on_current_changed)
 
@@ -59,6 +71,7 @@ class Sidebar(QTreeView):
 
     def set_counts(self, views: dict[str, int], tags: Sequence[Tag], langs: Sequence[tuple[str, int]]) -> None:
         """Rebuild the entries with fresh counts, keeping the current selection."""
+        self._last = (views, list(tags), list(langs))
         self._rebuilding = True
         try:
             model = self._model
@@ -66,10 +79,18 @@ class Sidebar(QTreeView):
             library = self._section("Library")
             for key, label in VIEWS:
                 library.appendRow(self._row(label, views.get(key, 0), "view", key))
+            if self._saved:
+                saved_section = self._section("Saved searches")
+                for s in self._saved:
+                    row = self._row(s.name, s.count or 0, "saved", s.query)
+                    row[0].setData(s.name, NAME_ROLE)
+                    row[0].setToolTip(f"{s.query}\n{s.error}" if s.error else s.query)
+                    saved_section.appendRow(row)
             if tags:
                 tag_section = self._section("Tags")
                 nodes: dict[str, QStandardItem] = {}
                 counts = {t.name: t.count for t in tags}
+                colors = {t.name: t.color for t in tags if t.color}
                 for tag in sorted(tags, key=lambda t: t.name.casefold()):
                     parts = tag.name.split("/")
                     parent = tag_section
@@ -78,6 +99,9 @@ class Sidebar(QTreeView):
                         node = nodes.get(path)
                         if node is None:  # a parent that exists only through its children
                             row = self._row(parts[depth - 1], counts.get(path, 0), "tag", path)
+                            if path in colors:
+                                row[0].setData(swatch_icon(colors[path]), Qt.ItemDataRole.DecorationRole)
+                                row[0].setData(colors[path], COLOR_ROLE)
                             parent.appendRow(row)
                             node = nodes[path] = row[0]
                         parent = node
@@ -93,6 +117,38 @@ class Sidebar(QTreeView):
             self.setCurrentIndex(index)
         finally:
             self._rebuilding = False
+
+    def set_saved_searches(self, items: Sequence[Any]) -> None:
+        """Show saved searches (with their counts) as smart views; keeps the other entries."""
+        self._saved = list(items)
+        self.set_counts(*self._last)
+
+    def saved_entries(self) -> list[tuple[str, str]]:
+        """(label, count text) of the saved-search rows (tests, accessibility)."""
+        out: list[tuple[str, str]] = []
+        for r in range(self._model.rowCount()):
+            head = self._model.index(r, 0)
+            if head.data(Qt.ItemDataRole.DisplayRole) == "SAVED SEARCHES":
+                for c in range(self._model.rowCount(head)):
+                    out.append((str(self._model.index(c, 0, head).data()), str(self._model.index(c, 1, head).data())))
+        return out
+
+    def _on_context_menu_requested(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        kind = index.data(KIND_ROLE) if index.isValid() else None
+        if kind not in ("tag", "saved"):
+            return
+        name = self._model.index(index.row(), 0, index.parent()).data(NAME_ROLE if kind == "saved" else VALUE_ROLE)
+        menu = QMenu(self)
+        entries = (
+            (("rename", "Rename…"), ("merge", "Merge into…"), ("color", "Colour…"), ("delete", "Delete"),
+             ("manage", "Manage Tags…"))
+            if kind == "tag" else (("rename", "Rename…"), ("remove", "Remove"))
+        )
+        for action, text in entries:
+            act = menu.addAction(text)
+            act.triggered.connect(lambda _=False, a=action: self.context_action_requested.emit(kind, name, a))
+        menu.popup(self.viewport().mapToGlobal(pos))
 
     def _section(self, title: str) -> QStandardItem:
         head = QStandardItem(title.upper())
