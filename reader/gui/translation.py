@@ -39,8 +39,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from reader.core.errors import ReaderError
-from reader.core.models import UNDETERMINED, Article, ArticleSummary, ListFilter
-from reader.core.query import parse
+from reader.core.models import UNDETERMINED, Article, ListFilter
 from reader.core.settings import Settings
 from reader.core.storage import Library
 from reader.core.translation.packs import Pack, download_pack, install_pack, list_packs, remove_pack
@@ -122,36 +121,16 @@ def effective_settings(settings: Settings) -> Settings:
 
 
 # --- search across translations ----------------------------------------------------------------------
-def _in_view(s: ArticleSummary, flt: ListFilter) -> bool:
-    """Whether a row belongs to the sidebar view ``flt`` describes (its non-text filters)."""
-    if flt.archived is not None and s.archived != flt.archived:
-        return False
-    if (flt.unread and s.read) or (flt.starred and not s.starred) or (flt.lang and s.lang != flt.lang):
-        return False
-    if flt.tag:
-        tag = flt.tag.lower()
-        return any(t.lower() == tag or t.lower().startswith(tag + "/") for t in s.tags)
-    return True
-
-
 def translation_matches(library: Library, flt: ListFilter, have: Collection[int], limit: int = 500) -> list[int]:
-    """Articles the search finds only through their cached translation (``Library.search`` says
-    ``matched_in == "translation"``) and that are not in ``have`` (the list of original matches),
-    within the view's other filters, best first. Runs on a worker (a ranked FTS query, a few ms)."""
+    """Articles the view's search finds only through their cached translation (not in ``have``, the
+    original matches), within the view's filters, best first. Runs on a worker (one ranked query)."""
     if not flt.query:
         return []
     try:
-        if not parse(flt.query).positive_terms:  # filters only (tag:, lang:...): nothing to match
-            return []
-        hits = library.search(flt.query, limit=limit, include_archived=flt.archived is not False)
+        return library.translation_match_ids(flt, exclude=have, limit=limit)
     except ReaderError as exc:
         log.info("no translation matches: %s", exc)
         return []
-    ids = [h.article.id for h in hits if h.matched_in == "translation" and h.article.id not in have]
-    if not ids:
-        return []
-    rows = library.get_summaries(ids)
-    return [i for i in ids if i in rows and _in_view(rows[i], flt)]
 
 
 # --- state -------------------------------------------------------------------------------------------

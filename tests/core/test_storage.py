@@ -104,6 +104,10 @@ def test_search_covers_cached_translations(lib: Library) -> None:
     hits = lib.search("deal usa")
     assert [(h.article.id, h.matched_in) for h in hits] == [(2, "translation")]
     assert {h.article.id for h in lib.search("has:translation")} == {2}
+    assert lib.translation_match_ids(ListFilter(query="deal")) == [2]
+    assert lib.translation_match_ids(ListFilter(query="deal"), exclude=[2]) == []
+    assert lib.translation_match_ids(ListFilter(query="deal lang:en")) == []
+    assert lib.translation_match_ids(ListFilter(query="lang:ro")) == []  # no free text: nothing to match
 
 
 def test_fts_stays_in_sync_on_update_and_delete(lib: Library) -> None:

@@ -438,6 +438,28 @@ class Library:
             if i in summaries
         ]
 
+    def translation_match_ids(self, flt: ListFilter, *, exclude: Iterable[int] = (), limit: int = 500) -> list[int]:
+        """Articles of a view whose cached translation matches its free text, best first.
+
+        The same filters as :meth:`list_ids` apply; ``exclude`` (e.g. the original matches already
+        listed) is left out. No snippets: this is what a list shows after the original matches.
+        """
+        match, where, params = self._filter_sql(flt)
+        if not match or not self._read("SELECT 1 FROM article_translations LIMIT 1"):
+            return []
+        fts, base = self._fts_base("translation", where)
+        base_params = [match, *params]
+        cutoff = self._rank_cutoff(fts, base, base_params)
+        window = "" if cutoff is None else f" AND {fts}.rowid >= {cutoff}"
+        skip = set(exclude)
+        rows = self._read(f"{base}{window} ORDER BY bm25({fts}, 10.0, 1.0) LIMIT ?",
+                          [*base_params, limit + len(skip)])
+        out: list[int] = []
+        for (article_id,) in rows:
+            if article_id not in skip and article_id not in out:
+                out.append(article_id)
+        return out[:limit]
+
     @staticmethod
     def _fts_base(source: str, where: list[str]) -> tuple[str, str]:
         """(fts table, "SELECT <article id> FROM ... WHERE <fts> MATCH ? [AND where...]").
