@@ -203,7 +203,7 @@ class LibraryController(QObject):
             # The first screenful first (LIMIT uses the sort index: a few ms even at 100k), then
             # the whole id list; the window extends the list in place when the prefix matches.
             first = ctx.library.list_ids(flt, limit=FIRST_PAGE)
-            if len(first) < FIRST_PAGE:
+            if len(first) < FIRST_PAGE or ctx.cancelled():  # cancelled: a newer search superseded it
                 return first
             ctx.report(first)
             return ctx.library.list_ids(flt)

@@ -103,6 +103,7 @@ class TaskRunner(QObject):
         self._ids = itertools.count(1)
         self._entries: dict[int, _Entry] = {}
         self._latest: dict[str, int] = {}
+        self._latest_job: dict[str, Job] = {}
         self._queues: dict[str, queue.SimpleQueue[_Entry | None]] = {
             "write": queue.SimpleQueue(), "read": queue.SimpleQueue(), "long": queue.SimpleQueue(),
             "net": queue.SimpleQueue(),
@@ -158,6 +159,10 @@ class TaskRunner(QObject):
         generation = job.id
         if key is not None:
             self._latest[key] = generation
+            older = self._latest_job.get(key)
+            if older is not None and lane in ("read", "net"):
+                older.cancel()  # a running job can notice and stop early (latest wins)
+            self._latest_job[key] = job
         entry = _Entry(job, fn, on_done, on_error, on_progress, generation, lane)
         was_idle = not self._entries
         self._entries[job.id] = entry
