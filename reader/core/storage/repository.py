@@ -42,7 +42,7 @@ from reader.core.textmatch import snippet
 SORT_COLUMNS = {
     "date": "a.published",
     "title": "a.title COLLATE NOCASE",
-    "added": "a.added_at",
+    "added": "a.id",  # ids grow with import time (restores keep both): the id is the cheapest sort key
     "lang": "a.lang",
     "source": "a.source COLLATE NOCASE",
 }

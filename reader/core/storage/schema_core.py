@@ -31,12 +31,13 @@ def m001_core(db: Database) -> None:
             -- the body comes last: columns after a large value are read through its overflow pages
             body             TEXT NOT NULL            -- plain text, paragraphs split by a blank line
         );
-        -- (archived, sort key): the default views hide archived articles and sort in SQL.
-        CREATE INDEX idx_articles_published ON articles(archived, published);
-        CREATE INDEX idx_articles_added ON articles(archived, added_at);
-        CREATE INDEX idx_articles_title ON articles(archived, title COLLATE NOCASE);
-        CREATE INDEX idx_articles_lang ON articles(archived, lang);
-        CREATE INDEX idx_articles_source ON articles(archived, source COLLATE NOCASE);
+        -- (archived, sort key, flags): views hide archived articles and sort in SQL; the flags and
+        -- language in the index let "Unread", "Starred" and lang: filter without reading rows.
+        -- Sorting by "added" uses the id (ids grow with import time).
+        CREATE INDEX idx_articles_published ON articles(archived, published, read, starred, lang);
+        CREATE INDEX idx_articles_title ON articles(archived, title COLLATE NOCASE, read, starred, lang);
+        CREATE INDEX idx_articles_lang ON articles(archived, lang, read, starred);
+        CREATE INDEX idx_articles_source ON articles(archived, source COLLATE NOCASE, read, starred, lang);
 
         CREATE TABLE tags (
             id     INTEGER PRIMARY KEY,
