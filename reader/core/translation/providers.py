@@ -26,10 +26,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import requests
 
 from reader.core.errors import (
     ProviderRejected,
@@ -41,6 +39,9 @@ from reader.core.errors import (
 )
 from reader.core.secrets import redact, remember
 from reader.core.translation.segment import pack, split_text
+
+if TYPE_CHECKING:  # requests (and deep-translator) load on first use: ~120 ms off the app's start-up
+    import requests
 
 CancelCheck = Callable[[], bool]
 #: What a translation call yields per input text: (index, translated text or the error).
@@ -87,7 +88,12 @@ class HttpClient:
     propagate: :func:`map_exception` turns them into the app's errors.
     """
 
-    exceptions = requests.exceptions
+    @property
+    def exceptions(self) -> Any:
+        """``requests.exceptions``, as deep-translator expects on its ``requests`` stand-in."""
+        import requests
+
+        return requests.exceptions
 
     def __init__(self, session: requests.Session, timeout: tuple[float, float], retry: RetryPolicy,
                  on_request: Callable[[], None] | None = None) -> None:
@@ -155,6 +161,8 @@ def map_exception(exc: BaseException, label: str, http: HttpClient | None, timeo
         return type(exc)(redact(str(exc), secrets))
     if isinstance(exc, ReaderError):  # e.g. a language code the provider cannot take
         return ProviderRejected(redact(f"{label}: {exc}", secrets))
+    import requests
+
     if isinstance(exc, requests.exceptions.InvalidJSONError):  # a RequestException, but a bad answer
         return ProviderRejected(msg("the answer could not be read (not a translation)"))
     if isinstance(exc, requests.exceptions.Timeout):
@@ -281,6 +289,8 @@ class OnlineProvider(Provider):
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
+            import requests
+
             session = requests.Session()
             session.headers["User-Agent"] = "PolyglotReader"
             self._local.session = session
