@@ -219,15 +219,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         p.add_argument("tags", nargs="+", metavar="TAG")
         p.set_defaults(func=func)
 
-    for name, flag, value, verb in (
-        ("read", "read", True, "marked read"),
-        ("unread", "read", False, "marked unread"),
-        ("star", "starred", True, "starred"),
-        ("unstar", "starred", False, "unstarred"),
-        ("archive", "archived", True, "archived"),
-        ("unarchive", "archived", False, "unarchived"),
+    for name, flag, value, verb, help_text in (
+        ("read", "read", True, "marked read", "mark an article read"),
+        ("unread", "read", False, "marked unread", "mark an article unread"),
+        ("star", "starred", True, "starred", "star an article"),
+        ("unstar", "starred", False, "unstarred", "remove an article's star"),
+        ("archive", "archived", True, "archived", "archive an article (hidden from the default views)"),
+        ("unarchive", "archived", False, "unarchived", "bring an article back from the archive"),
     ):
-        p = sub.add_parser(name, help=f"mark an article {verb.split()[-1]}")
+        p = sub.add_parser(name, help=help_text)
         p.add_argument("id", type=int)
         p.set_defaults(func=_flag_command(flag, value, verb))
 
