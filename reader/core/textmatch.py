@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from reader.core.annotations import to_utf16
 from reader.core.query import Term
 
 
@@ -136,6 +137,5 @@ def _spans_in(folded: str, index_map: list[int] | range, patterns: list[re.Patte
     return merged
 
 
-def utf16_offset(text: str, index: int) -> int:
-    """The UTF-16 offset of code point ``index`` in ``text`` (what QTextCursor positions count)."""
-    return len(text[:index].encode("utf-16-le")) // 2
+#: The UTF-16 offset of a code-point index (what QTextCursor positions count).
+utf16_offset = to_utf16

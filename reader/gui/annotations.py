@@ -32,7 +32,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QWidget
 
-from reader.core.annotations import COLORS, Highlight, find_quote, paragraph_spans, to_utf16
+from reader.core.annotations import COLORS, Highlight, find_quote, from_utf16, paragraph_spans, to_utf16
 from reader.core.errors import ReaderError
 from reader.core.storage.annotations import Annotations, HighlightFilter, HighlightRow, SavedSearch
 from reader.gui.tasks import TaskContext, TaskRunner
@@ -92,16 +92,6 @@ def _utf16_len(text: str) -> int:
     return to_utf16(text, len(text))
 
 
-def _local_from_utf16(text: str, offset: int) -> int:
-    """A UTF-16 offset inside ``text`` as a code-point index (clamped to the text)."""
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= offset:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)
-
-
 class PaneGeometry:
     """Where each shown paragraph (original or translated) sits in the pane's current document.
 
@@ -158,8 +148,8 @@ class PaneGeometry:
                         return None
                     base = cell.firstCursorPosition().position()
                     last = cell.lastCursorPosition().position()
-                    s = _local_from_utf16(shown, start - base)
-                    e = _local_from_utf16(shown, min(end, last) - base)
+                    s = from_utf16(shown, start - base)
+                    e = from_utf16(shown, min(end, last) - base)
                     quote = shown[s:e].strip()
                     return SelectionTarget("translation", paragraph=row, translated_quote=quote) if quote else None
                 if cell.isValid():  # column 0: an original paragraph; stay inside its cell
@@ -170,8 +160,8 @@ class PaneGeometry:
         if self.shows_translation(first):
             shown = self.texts[first]
             base = self.positions[first]
-            s = _local_from_utf16(shown, start - base)
-            e = _local_from_utf16(shown, min(end, base + _utf16_len(shown)) - base)
+            s = from_utf16(shown, start - base)
+            e = from_utf16(shown, min(end, base + _utf16_len(shown)) - base)
             quote = shown[s:e].strip()
             return SelectionTarget("translation", paragraph=first, translated_quote=quote) if quote else None
         last = self._paragraph_at(end)
@@ -193,7 +183,7 @@ class PaneGeometry:
     def _body_pos(self, i: int, pos: int) -> int:
         text = self.originals[i]
         local = max(0, min(pos - self.positions[i], _utf16_len(text)))
-        return self.spans[i][0] + _local_from_utf16(text, local)
+        return self.spans[i][0] + from_utf16(text, local)
 
     # -- article -> document ranges
     def _original_ranges(self, start: int, end: int) -> list[tuple[int, int]]:
