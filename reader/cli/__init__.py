@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reader import __version__
 from reader.core.errors import ReaderError
+from reader.core.secrets import redact
 
 COMMAND_MODULES = ("reader.cli.library", "reader.cli.translate", "reader.cli.annotate")
 
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args, ctx) or 0)
     except ReaderError as exc:
-        print(f"reader-cli: {exc}", file=sys.stderr)
+        print(f"reader-cli: {redact(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("reader-cli: interrupted", file=sys.stderr)
@@ -88,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # never a traceback in front of a user
         if os.environ.get("READER_DEBUG"):
             raise
-        print(f"reader-cli: internal error: {type(exc).__name__}: {exc} (set READER_DEBUG=1 for details)",
+        print(f"reader-cli: internal error: {type(exc).__name__}: {redact(str(exc))} (set READER_DEBUG=1 for details)",
               file=sys.stderr)
         return 70
     finally:

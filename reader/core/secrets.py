@@ -3,13 +3,14 @@
 Keys are never written to the library file, exports, settings or logs. The fallback is
 ``<config dir>/secrets.json`` created with mode 0600. :func:`redact` masks every key this process
 knows (and ``api_key=``/``auth_key=`` style parameters) in any message, so an error text that echoes a
-key is safe to show or log.
+key is safe to show or log; :class:`RedactingFormatter` does the same for log handlers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -44,6 +45,17 @@ def redact(message: str, extra: Iterable[str | None] = ()) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         message = message.replace(secret, MASK)
     return _PARAM_RE.sub(lambda m: f"{m.group(1)}={MASK}", message)
+
+
+class RedactingFormatter(logging.Formatter):
+    """A log formatter that passes every formatted record (message and traceback) through :func:`redact`.
+
+    Install it on every handler the app writes (the GUI's log file), so a key quoted by a provider, a
+    URL with ``api_key=`` or an exception message never reaches a log.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def _check_provider(provider: str) -> str:

@@ -6,6 +6,8 @@ keys) are never here either: see :mod:`reader.core.secrets` (keyring or a user-o
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -13,7 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from reader.core.errors import StorageError
+from reader.core.errors import DiskFullError, StorageError
 
 THEMES = ("system", "light", "dark")
 PROVIDERS = ("auto", "google", "mymemory", "libre", "deepl", "offline")
@@ -80,6 +82,7 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write atomically (temp file + rename), so a crash or a full disk never leaves half a file."""
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -88,4 +91,11 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:  # never leave a half-written temp file behind (e.g. on a full disk)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if exc.errno == errno.ENOSPC:
+            raise DiskFullError(
+                f"the disk is full; could not save settings to {path} (the old settings are kept)"
+            ) from exc
         raise StorageError(f"could not save settings to {path}: {exc.strerror or exc}") from exc

@@ -19,9 +19,10 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from reader.core.errors import ReaderError
+from reader.core.errors import ReaderError, StorageError
+from reader.core.secrets import RedactingFormatter, redact
 from reader.core.settings import Settings, load_settings
 from reader.core.storage import Library
 from reader.gui.controller import LibraryController
@@ -106,14 +107,14 @@ def install_excepthook(get_window: Callable[[], MainWindow | None]) -> None:
             return
         try:
             with log_path().open("a", encoding="utf-8") as fh:
-                fh.write("".join(traceback.format_exception(exc_type, exc, tb)) + "\n")
+                fh.write(redact("".join(traceback.format_exception(exc_type, exc, tb))) + "\n")
         except OSError:
             pass
         window = get_window()
-        message = str(exc) if isinstance(exc, ReaderError) else (
+        message = redact(str(exc) if isinstance(exc, ReaderError) else (
             f"Something went wrong ({exc_type.__name__}: {exc}). The app keeps working; details are in "
             f"{log_path()}"
-        )
+        ))
         if window is not None:
             window.show_error(message)
         else:
@@ -127,10 +128,91 @@ def _configure_logging() -> None:
         handler: logging.Handler = logging.FileHandler(log_path(), encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))  # no keys
     root = logging.getLogger("reader")
     root.setLevel(logging.INFO)
     root.addHandler(handler)
+
+
+class LibraryProblem:
+    """The way out when the library cannot be opened: a message box before the main window.
+
+    Choices: *Open another library…* (pick or create a file), *Restore a backup…* (into a NEW file
+    next to the bad one; the bad file is only read, never written) or *Quit*. :meth:`resolve` returns
+    the library path to try next, or None to quit. The file pickers are attributes so a test can
+    drive the dialog without a native file dialog.
+    """
+
+    def __init__(self, path: Path, error: ReaderError) -> None:
+        self.path = Path(path)
+        self.error = error
+        self.pick_library: Callable[[], str] = self._pick_library
+        self.pick_backup: Callable[[], str] = self._pick_backup
+
+    def message_box(self) -> tuple[QMessageBox, dict[str, object]]:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Polyglot Reader", "The library cannot be opened.")
+        box.setInformativeText(f"{self.error}\n\nThe file was not changed.")
+        buttons: dict[str, object] = {
+            "open": box.addButton("Open another library…", QMessageBox.ButtonRole.AcceptRole),
+            "restore": box.addButton("Restore a backup…", QMessageBox.ButtonRole.ActionRole),
+            "quit": box.addButton("Quit", QMessageBox.ButtonRole.RejectRole),
+        }
+        box.setObjectName("library_problem")
+        box.setDefaultButton(buttons["open"])  # type: ignore[arg-type]
+        box.setEscapeButton(buttons["quit"])  # type: ignore[arg-type]
+        return box, buttons
+
+    def resolve(self) -> Path | None:
+        """Ask until the user picks a usable way out (a path to open) or quits (None)."""
+        while True:
+            box, buttons = self.message_box()
+            box.exec()
+            clicked = box.clickedButton()
+            if clicked is buttons["open"]:
+                chosen = self.pick_library()
+                if chosen:
+                    return Path(chosen)
+            elif clicked is buttons["restore"]:
+                chosen = self.pick_backup()
+                if chosen:
+                    try:
+                        return self.restore_into_new_file(Path(chosen))
+                    except ReaderError as exc:
+                        self.error = exc
+            else:
+                return None
+
+    def restore_into_new_file(self, backup: Path) -> Path:
+        """Restore ``backup`` into a new library next to the bad file; returns the new file's path."""
+        from reader.core.export import restore
+
+        stem = self.path.stem or "library"
+        target = self.path.with_name(f"{stem}-restored.db")
+        n = 2
+        while target.exists():
+            target = self.path.with_name(f"{stem}-restored-{n}.db")
+            n += 1
+        try:
+            with Library(target) as library:
+                restore(library, backup, restore_settings=False)
+        except BaseException:
+            for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        return target
+
+    def _pick_library(self) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            None, "Open another library", str(self.path.parent), "Libraries (*.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        return path
+
+    def _pick_backup(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            None, "Restore a backup", str(self.path.parent), "Backups (*.zip *.readerbackup);;All files (*)"
+        )
+        return path
 
 
 def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, theme: str | None = None,
@@ -145,11 +227,18 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
         temp_dir = tempfile.mkdtemp(prefix="reader-smoke-")
         db = str(Path(temp_dir) / "smoke.db")
     db_path = Path(db).expanduser() if db else default_db_path()
-    try:
-        parts = build(db_path, theme=theme)
-    except ReaderError as exc:
-        sys.stderr.write(f"reader: {exc}\n")
-        return 2
+    while True:
+        try:
+            parts = build(db_path, theme=theme)
+            break
+        except ReaderError as exc:
+            sys.stderr.write(f"reader: {exc}\n")
+            if screenshot or smoke or not isinstance(exc, StorageError):
+                return 2
+            next_path = LibraryProblem(db_path, exc).resolve()
+            if next_path is None:
+                return 2
+            db_path = next_path
     window = parts.window
     install_excepthook(lambda: window)
     status = {"code": 0}

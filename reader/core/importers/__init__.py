@@ -8,6 +8,7 @@ of an unsupported type, or without any article text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -75,7 +76,39 @@ def parse_bytes(data: bytes, file_name: str) -> ParsedArticle:
         )
     if kind == "text" and _HTML_START.match(data[:2048]):
         kind = "html"
-    return _IMPORTERS[kind](data, file_name)
+    return neutralize(_IMPORTERS[kind](data, file_name))
+
+
+#: C0 and C1 control characters and DEL, removed (tab and newline are kept in paragraphs; in a
+#: one-line field they fold to a space).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): in a title they
+#: can make a line read differently from what it is ("\u202egnp.exe" shows as "exe.png").
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_SPACE_RUNS = re.compile(r"\s+")
+
+
+def clean_line(value: str) -> str:
+    """A one-line field (title, source, tag) without controls or bidi controls, spaces folded."""
+    return _SPACE_RUNS.sub(" ", _BIDI_CONTROLS.sub("", _CONTROLS.sub("", value))).strip()
+
+
+def neutralize(parsed: ParsedArticle) -> ParsedArticle:
+    """Whatever the importer, stored text carries no control characters, and one-line fields no
+    bidirectional controls either; letters are kept. A title left empty falls back to the text."""
+    paragraphs = tuple(p for p in (_CONTROLS.sub("", p).strip() for p in parsed.paragraphs) if p)
+    if not paragraphs:
+        raise ImportSkipped("no article text found (only control characters)")
+    title = clean_line(parsed.title)
+    if not title:
+        from reader.core.importers.text import title_from_text
+
+        title = clean_line(title_from_text(paragraphs[0])) or "Untitled"
+    source = clean_line(parsed.source) if parsed.source else None
+    tags = tuple(t for t in (clean_line(t) for t in parsed.tags) if t)
+    if (title, paragraphs, source, tags) == (parsed.title, parsed.paragraphs, parsed.source, parsed.tags):
+        return parsed
+    return dataclasses.replace(parsed, title=title, paragraphs=paragraphs, source=source or None, tags=tags)
 
 
 def _parse_text(data: bytes, file_name: str) -> ParsedArticle:
@@ -102,4 +135,4 @@ _IMPORTERS: dict[str, Callable[[bytes, str], ParsedArticle]] = {
     "html": _parse_html,
 }
 
-__all__ = ["MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "ImportSkipped", "is_supported", "parse_bytes", "parse_file"]
+__all__ = ["MAX_FILE_BYTES", "clean_line", "neutralize", "SUPPORTED_SUFFIXES", "ImportSkipped", "is_supported", "parse_bytes", "parse_file"]

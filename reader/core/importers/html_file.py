@@ -78,6 +78,13 @@ def parse_html(data: bytes, *, file_name: str | None = None) -> ParsedArticle:
     paragraphs, extracted_title, extracted_date, extracted_lang = _trafilatura(text)
     if not paragraphs:
         paragraphs = _fallback_paragraphs(tree)
+    if not paragraphs:
+        flat = flatten_deep_nesting(text)
+        if flat is not None:  # nested deeper than the parsers go: read the page with the excess removed
+            try:
+                paragraphs = _fallback_paragraphs(lxml_html.document_fromstring(flat.encode("utf-8"), parser=_parser()))
+            except (etree.ParserError, ValueError):
+                paragraphs = []
     paragraphs = [p for p in paragraphs if not is_credit(p) and not is_teaser_marker(p)]
     if not paragraphs:
         raise ImportSkipped("no article text found in the HTML page")
@@ -95,6 +102,64 @@ def parse_html(data: bytes, *, file_name: str | None = None) -> ParsedArticle:
         lang=language_code(meta.get("lang")) or language_code(extracted_lang),
         file_name=file_name,
     )
+
+
+#: Elements nested deeper than this are unwrapped (their text kept) before parsing again: libxml2
+#: stops building the tree at 256 levels, so text deeper than that would be lost.
+MAX_NESTING = 200
+#: How many open elements a closing tag may implicitly close (bounds the work on hostile markup).
+_CLOSE_SEARCH = 64
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                   "source", "track", "wbr"))
+_BREAKS = frozenset(("p", "div", "br", "li", "tr", "td", "section", "article", "blockquote", "pre",
+                     "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "main", "header", "footer"))
+
+
+def flatten_deep_nesting(text: str, limit: int = MAX_NESTING) -> str | None:
+    """The page with tags nested deeper than ``limit`` removed (a line break for block tags), or
+    None when nothing is nested that deep. Linear in the size of the page."""
+    if text.count("<") <= limit:
+        return None
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag name, kept)
+    kept_depth = 0
+    pos = 0
+    changed = False
+    for m in _TAG.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        if name in _VOID or self_closing:
+            out.append(m.group(0))
+            continue
+        if not closing:
+            keep = kept_depth < limit
+            stack.append((name, keep))
+            if keep:
+                kept_depth += 1
+                out.append(m.group(0))
+            else:
+                changed = True
+                out.append("\n" if name in _BREAKS else " ")
+            continue
+        # a closing tag: pop to its opening tag (HTML closes what is left open in between)
+        for i in range(len(stack) - 1, max(-1, len(stack) - 1 - _CLOSE_SEARCH), -1):
+            if stack[i][0] == name:
+                for _, was_kept in stack[i + 1 :]:
+                    kept_depth -= was_kept
+                del stack[i + 1 :]
+                _, keep = stack.pop()
+                if keep:
+                    kept_depth -= 1
+                    out.append(m.group(0))
+                else:
+                    out.append("\n" if name in _BREAKS else " ")
+                break
+        else:
+            out.append(" ")  # a stray closing tag
+    out.append(text[pos:])
+    return "".join(out) if changed else None
 
 
 def _parser() -> lxml_html.HTMLParser:

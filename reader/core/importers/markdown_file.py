@@ -23,6 +23,7 @@ from typing import Any
 
 import markdown
 import yaml
+from lxml import etree
 from lxml import html as lxml_html
 
 from reader.core.errors import ImportSkipped
@@ -78,12 +79,26 @@ def _load_front_matter(block: str) -> dict[str, Any]:
     return {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def markdown_blocks(text: str) -> list[tuple[str, str]]:
     """(tag, plain text) of each block-level element of the rendered Markdown, in order."""
+    # Control characters go first: lxml refuses them when an element's text is set (an image
+    # followed by "\x07" raised ValueError), and they are not kept in stored text anyway.
+    text = _CONTROL_CHARS.sub("", text)
     rendered = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     if not rendered.strip():
         return []
-    root = lxml_html.fragment_fromstring(rendered, create_parent="div")
+    # Parsed as a whole document, not with fragment_fromstring: raw HTML in the Markdown such as a
+    # lone "<html>" or "<body>" makes lxml's fragment helper fail an internal assertion.
+    try:
+        doc = lxml_html.document_fromstring(f"<html><body><div>{rendered}</div></body></html>")
+    except (etree.ParserError, ValueError):
+        return []
+    root = doc.find("body")
+    if root is None:
+        return []
     for bad in root.xpath(".//script|.//style|.//img|.//noscript"):
         _drop_keep_tail(bad)
     out: list[tuple[str, str]] = []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -21,16 +23,69 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` of a Polyglot Reader library ("PRDR").
 APPLICATION_ID = 0x50524452
 BUSY_TIMEOUT_MS = 30_000
+#: Test hook: when set to a positive integer, every connection gets ``PRAGMA max_page_count`` of
+#: that many pages, so a test (or a user trying things out) can make the library "full" without a
+#: small filesystem. ``PRAGMA max_page_count`` is per connection, hence an environment variable.
+MAX_PAGES_ENV = "READER_MAX_PAGES"
+
+
+#: Library files this process has open, by (device, inode), with how many connections. POSIX
+#: advisory locks belong to the process, and closing ANY descriptor of a file drops all of them: a
+#: plain ``open()``/``close()`` of a library file another thread has open silently releases that
+#: connection's SQLite locks, and another process then checkpoints and deletes the WAL under it
+#: ("database disk image is malformed"). So a file that is already open here is never re-read.
+_OPEN_FILES: dict[tuple[int, int], int] = {}
+#: Held while a library file is checked and opened, and while the table above changes.
+OPEN_LOCK = threading.RLock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def register_open(path: Path) -> tuple[int, int] | None:
+    """Note that a connection to ``path`` is open in this process; returns the key to release."""
+    key = _file_key(path)
+    if key is not None:
+        with OPEN_LOCK:
+            _OPEN_FILES[key] = _OPEN_FILES.get(key, 0) + 1
+    return key
+
+
+def release_open(key: tuple[int, int] | None) -> None:
+    """Forget one connection registered by :func:`register_open`."""
+    if key is None:
+        return
+    with OPEN_LOCK:
+        left = _OPEN_FILES.get(key, 0) - 1
+        if left > 0:
+            _OPEN_FILES[key] = left
+        else:
+            _OPEN_FILES.pop(key, None)
+
+
+def is_open_here(path: Path) -> bool:
+    """True when this process already has a connection to the library file ``path``."""
+    key = _file_key(path)
+    with OPEN_LOCK:
+        return key is not None and key in _OPEN_FILES
 
 
 def check_file(path: Path) -> bool:
     """Check that an existing file looks like an SQLite database without writing to it.
 
     Returns True when the file exists and is non-empty (False: a new library will be created).
-    Raises :class:`LibraryFileError` for anything that is not SQLite.
+    Raises :class:`LibraryFileError` for anything that is not SQLite. A file this process already
+    has open is not read again (see ``_OPEN_FILES``: that would drop the open connection's locks).
     """
     if not path.exists():
         return False
+    if is_open_here(path):
+        return True
     if path.is_dir():
         raise LibraryFileError(f"{path} is a folder, not a library file")
     try:
@@ -64,6 +119,9 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        max_pages = os.environ.get(MAX_PAGES_ENV, "").strip()
+        if max_pages.isdigit() and int(max_pages) > 0:
+            conn.execute(f"PRAGMA max_page_count = {int(max_pages)}")
         return conn
     except sqlite3.Error as exc:
         raise map_sqlite_error(exc, path) from exc

@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,16 @@ from reader.core.models import (
     join_paragraphs,
 )
 from reader.core.query import Query, compile_query, mentions_archived, parse, parse_date
-from reader.core.storage.connection import APPLICATION_ID, check_file, connect, in_chunks, mapped_errors
+from reader.core.storage.connection import (
+    APPLICATION_ID,
+    OPEN_LOCK,
+    check_file,
+    connect,
+    in_chunks,
+    mapped_errors,
+    register_open,
+    release_open,
+)
 from reader.core.storage.migrations import KNOWN, applied_names, migrations
 from reader.core.textmatch import snippet
 
@@ -87,16 +97,21 @@ class Library:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path).expanduser()
-        existed = check_file(self.path)
-        if not existed and not create:
-            raise LibraryFileError(f"no library at {self.path}")
-        self.conn: sqlite3.Connection = connect(self.path)
+        # Checked and opened under one lock: reading the header of a file another thread of this
+        # process has open would drop that connection's locks (see connection._OPEN_FILES). The
+        # registration is released by close(), or when the object is collected without it.
+        with OPEN_LOCK:
+            existed = check_file(self.path)
+            if not existed and not create:
+                raise LibraryFileError(f"no library at {self.path}")
+            self.conn: sqlite3.Connection = connect(self.path)
+            self._release = weakref.finalize(self, release_open, register_open(self.path))
         self.db = Database(self.conn)
         try:
             with mapped_errors(self.path):
                 self._prepare(existed)
         except BaseException:
-            self.conn.close()
+            self.close()
             raise
 
     # --- opening and migrating ------------------------------------------------------------------
@@ -132,17 +147,22 @@ class Library:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(dest.name + ".tmp")
         with mapped_errors(dest):
-            target = sqlite3.connect(str(tmp))
             try:
-                self.conn.backup(target)
-            finally:
-                target.close()
-            shutil.move(str(tmp), str(dest))
+                target = sqlite3.connect(str(tmp))
+                try:
+                    self.conn.backup(target)
+                finally:
+                    target.close()
+                shutil.move(str(tmp), str(dest))
+            except BaseException:
+                tmp.unlink(missing_ok=True)  # e.g. the disk filled: leave no half copy behind
+                raise
         return dest
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
+        self._release()
 
     def __enter__(self) -> Library:
         return self

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -43,6 +42,7 @@ from reader.core.rendering import markdown_to_html
 from reader.gui.annotations import SWATCH
 from reader.gui.models.highlight_model import HighlightListModel
 from reader.gui.widgets.highlights_view import HighlightListView
+from reader.gui.widgets.reader_pane import OfflineTextBrowser, confirm_open_link
 
 
 class MarkdownEditor(QWidget):
@@ -64,8 +64,8 @@ class MarkdownEditor(QWidget):
         self.editor = QPlainTextEdit(self)
         self.editor.setPlaceholderText(placeholder)
         self.editor.setTabChangesFocus(True)
-        self.preview = QTextBrowser(self)
-        self.preview.setOpenExternalLinks(True)
+        self.preview = OfflineTextBrowser(self)  # loads nothing; links ask before leaving the app
+        self.preview.anchorClicked.connect(self._on_preview_anchor_clicked)
         self.tabs.addTab(self.editor, "Write")
         self.tabs.addTab(self.preview, "Preview")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -103,6 +103,9 @@ class MarkdownEditor(QWidget):
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == 1:
             self._render_preview()
+
+    def _on_preview_anchor_clicked(self, url: QUrl) -> None:
+        confirm_open_link(self, url)
 
     def _on_save_clicked(self) -> None:
         self._render_preview()

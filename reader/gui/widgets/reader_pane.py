@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QDesktopServices,
     QFont,
+    QGuiApplication,
     QPalette,
     QResizeEvent,
     QTextBlockFormat,
@@ -46,6 +47,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QSizePolicy,
     QTextBrowser,
     QTextEdit,
@@ -70,11 +72,79 @@ RETRY_SCHEME = "reader-retry"  # href of a failed paragraph's inline Retry: read
 CHUNK_ROWS = 16
 
 
-class ArticleBrowser(QTextBrowser):
+#: The only link schemes ever handed to the system (after the reader confirms).
+EXTERNAL_SCHEMES = ("http", "https", "mailto")
+
+
+def link_text(url: QUrl) -> str:
+    """The full URL as shown for confirmation: percent-encoded ASCII, so nothing can hide in it."""
+    return bytes(url.toEncoded().data()).decode("ascii", "replace")
+
+
+def confirm_open_link(parent: QWidget | None, url: QUrl) -> bool:
+    """Ask before a link leaves the app; True when it was handed to the system browser.
+
+    Only ``http``, ``https`` and ``mailto`` are offered (with the full URL shown, Cancel the default);
+    anything else (``javascript:``, ``data:``, ``file:``, ...) is refused with a message.
+    """
+    shown = link_text(url)
+    if len(shown) > 2000:
+        shown = shown[:2000] + "…"
+    if url.scheme().lower() not in EXTERNAL_SCHEMES or not url.isValid():
+        box = QMessageBox(QMessageBox.Icon.Warning, "Link not opened",
+                          "This link was not opened: only web (http, https) and e-mail (mailto) links "
+                          f"can be opened from an article or a note.\n\n{shown}",
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+        box.deleteLater()
+        return False
+    box = QMessageBox(QMessageBox.Icon.Question, "Open link?",
+                      f"Open this link in your web browser?\n\n{shown}",
+                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    copy = box.addButton("Copy link", QMessageBox.ButtonRole.ActionRole)
+    answer = box.exec()
+    copied = box.clickedButton() is copy
+    box.deleteLater()
+    if copied:
+        QGuiApplication.clipboard().setText(link_text(url))
+        return False
+    if answer != QMessageBox.StandardButton.Open:
+        return False
+    QDesktopServices.openUrl(url)
+    return True
+
+
+class OfflineTextBrowser(QTextBrowser):
+    """A QTextBrowser that never loads anything: no remote or local images, stylesheets or pages.
+
+    Whatever a document references (``<img src>``, ``<link rel=stylesheet>``, a clicked link) is
+    refused in :meth:`loadResource`; the refused URLs are kept in ``refused_resources`` (the newest
+    200 distinct ones). Links are never followed inside the browser (``setOpenLinks(False)``): its owner handles
+    ``anchorClicked``, through :func:`confirm_open_link` for anything that leaves the app.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)
+        self.refused_resources: list[str] = []
+
+    def loadResource(self, type: int, name: QUrl) -> object:  # noqa: A002, N802 - Qt's API
+        url = link_text(name)
+        if url not in self.refused_resources:  # Qt asks again on every layout: keep each URL once
+            self.refused_resources = [*self.refused_resources[-199:], url]
+        return None
+
+
+class ArticleBrowser(OfflineTextBrowser):
     """A QTextBrowser that keeps the text to a comfortable measure, centred in the pane.
 
-    Links open in the system browser, except the app's own (``reader-retry:``), which the pane
-    handles. Signals: context_menu_about_to_show(QMenu, QPoint) lets features add menu items.
+    Nothing is ever loaded (see :class:`OfflineTextBrowser`). Links open in the system browser after
+    a confirmation, except the app's own (``reader-retry:``), which the pane handles.
+    Signals: context_menu_about_to_show(QMenu, QPoint) lets features add menu items.
     """
 
     context_menu_about_to_show = Signal(QMenu, QPoint)
@@ -82,7 +152,6 @@ class ArticleBrowser(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("articleBody")
-        self.setOpenLinks(False)  # anchorClicked: external links open outside, ours go to the pane
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.measure_factor = 1.0  # 2.0 side by side
 
@@ -379,8 +448,8 @@ class ReaderPane(QWidget):
                 self.paragraph_retry_requested.emit(int(url.path()))
             except ValueError:
                 pass
-        elif url.scheme() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
+        else:
+            confirm_open_link(self, url)
 
     def _insert_error(self, cursor: QTextCursor, index: int, size: float) -> None:
         """``⚠ Not translated: reason · Retry`` (Retry is a link the pane handles)."""

@@ -40,6 +40,7 @@ class SelectionPopup(QFrame):
         self.result.setObjectName("selectionTranslation")
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result.setTextFormat(Qt.TextFormat.PlainText)  # a translation is text, never markup
         self.result.setMaximumWidth(420)
         self.result.hide()
         layout.addWidget(self.result)
