@@ -20,8 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from reader.core.errors import LibraryFileError, NewerSchemaError, NotFoundError, ValidationError
 from reader.core.models import (
     UNDETERMINED,
@@ -46,7 +44,7 @@ from reader.core.storage.connection import (
     register_open,
     release_open,
 )
-from reader.core.storage.migrations import KNOWN, applied_names, migrations
+from reader.core.storage.migrations import KNOWN, applied_names, apply_pending
 from reader.core.textmatch import snippet
 
 SORT_COLUMNS = {
@@ -106,13 +104,22 @@ class Library:
                 raise LibraryFileError(f"no library at {self.path}")
             self.conn: sqlite3.Connection = connect(self.path)
             self._release = weakref.finalize(self, release_open, register_open(self.path))
-        self.db = Database(self.conn)
         try:
             with mapped_errors(self.path):
                 self._prepare(existed)
         except BaseException:
             self.close()
             raise
+
+    @property
+    def db(self) -> Any:
+        """A sqlite-utils ``Database`` over this connection (sqlite-utils is imported on first use)."""
+        db = self.__dict__.get("_db")
+        if db is None:
+            from sqlite_utils import Database
+
+            db = self.__dict__["_db"] = Database(self.conn)
+        return db
 
     # --- opening and migrating ------------------------------------------------------------------
     def _prepare(self, existed: bool) -> None:
@@ -125,7 +132,7 @@ class Library:
                     f"{self.path} is an SQLite file of another program, not a Polyglot Reader "
                     "library; it was left untouched — open another library"
                 )
-            done = applied_names(self.db) if tables else []
+            done = applied_names(self.conn) if tables else []
             unknown = [n for n in done if n not in KNOWN]
             if unknown:
                 raise NewerSchemaError(
@@ -137,9 +144,9 @@ class Library:
                 self.backup_copy(self.path.with_name(f"{self.path.name}.backup-v{len(done)}"))
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
-        if migrations.pending(self.db):
+        if applied_names(self.conn) != KNOWN:
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrations.apply(self.db)
+            apply_pending(self.conn)
             self.conn.execute(f"PRAGMA user_version = {len(KNOWN)}")
 
     def backup_copy(self, dest: Path) -> Path:

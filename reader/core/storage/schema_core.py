@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: FTS5 tokenizer: folds case and diacritics (Romanian ș/ş/s, ț/ţ/t; Lithuanian ą č ę ė į š ų ū ž).
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
