@@ -88,9 +88,7 @@ class AnnotationsUi(QObject):
     def _connect_signals(self) -> None:
         c, p = self.controller, self.panel
         self.window.article_shown.connect(self._on_window_article_shown)
-        menu_signal = getattr(self.pane.browser, "context_menu_about_to_show", None)
-        if menu_signal is not None:
-            menu_signal.connect(self._on_browser_context_menu_about_to_show)
+        self.pane.browser.context_menu_about_to_show.connect(self._on_browser_context_menu_about_to_show)
         p.highlight_activated.connect(self.jump_to)
         p.color_change_requested.connect(c.set_color)
         p.note_save_requested.connect(c.set_highlight_note)
