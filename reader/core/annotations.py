@@ -10,7 +10,7 @@ exact quote, and up to :data:`CONTEXT` characters of text before (``prefix``) an
 2. ``quote`` — the exact quote elsewhere; when it occurs more than once the occurrence whose
    prefix/suffix agree best wins (then the one nearest the old position);
 3. ``normalized`` — the same, ignoring diacritics (Romanian cedilla ş ţ = comma-below ș ț = s t),
-   Unicode normal forms (NFC/NFD, compatibility forms), case, invisible characters (soft hyphen,
+   Unicode normal forms (composed or decomposed, compatibility forms), case, invisible characters (soft hyphen,
    zero-width), typographic quote/dash variants and runs of whitespace; the match is mapped back to
    the exact code points of the original text;
 4. ``fuzzy`` — an approximate match of the normalized quote anywhere in the normalized text
@@ -22,26 +22,39 @@ exact quote, and up to :data:`CONTEXT` characters of text before (``prefix``) an
 What cannot be placed is reported as ``None``: the caller marks the highlight orphaned and keeps it
 (a highlight is never dropped). :func:`anchor` never raises for any text or selector.
 
-No Qt and no SQL here; positions are Python code points (the GUI converts to UTF-16 for Qt).
+No Qt and no SQL here; positions are Python code points (the GUI converts to UTF-16 for Qt). The
+data types (:class:`Selector`, :class:`Highlight` ...) live in :mod:`reader.core.models`, the folding
+and paragraph helpers in :mod:`reader.core.text`; both are re-exported here for existing callers.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
-import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable
 
 from reader.core.errors import ValidationError
+from reader.core.models import (
+    COLORS,
+    DEFAULT_COLOR,
+    VIEWS,
+    Anchor,
+    Highlight,
+    Reanchored,
+    Selector,
+    validate_color,
+)
+from reader.core.text import (
+    from_utf16,
+    match_fold,
+    match_fold_char,
+    match_fold_text,
+    paragraph_index,
+    paragraph_spans,
+    to_utf16,
+)
 
 #: How many characters of context a selector keeps on each side.
 CONTEXT = 32
-#: The five highlight colours, in the order the GUI offers them (keys 1..5).
-COLORS = ("yellow", "green", "blue", "pink", "purple")
-DEFAULT_COLOR = COLORS[0]
-VIEWS = ("original", "translation")
 #: Fuzzy matching accepts an edit distance up to this share of the quote's (normalized) length.
 FUZZY_MAX_ERROR_RATE = 0.25
 #: Quotes shorter than this (normalized) are never matched fuzzily: too many false positives.
@@ -52,97 +65,15 @@ _FUZZY_MAX_CANDIDATES = 8
 _FUZZY_WINDOW = 1024
 STRATEGIES = ("position", "quote", "normalized", "fuzzy")
 
-_PUNCT_EQUIV = {
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2033": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2039": "'",
-    "\u203a": "'", "\u2032": "'", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
-    "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u2026": "...",
-}
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """``text`` in the matching form (:func:`reader.core.text.match_fold`) with its index map."""
+    return match_fold(text)
 
 
-# --- data ----------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Selector:
-    """Where a passage is: position (code points), exact quote, and context before and after."""
-
-    start: int
-    end: int
-    quote: str
-    prefix: str = ""
-    suffix: str = ""
-
-    def to_w3c(self) -> list[dict[str, object]]:
-        """The W3C Web Annotation form: a TextPositionSelector and a TextQuoteSelector."""
-        return [
-            {"type": "TextPositionSelector", "start": self.start, "end": self.end},
-            {"type": "TextQuoteSelector", "exact": self.quote, "prefix": self.prefix, "suffix": self.suffix},
-        ]
-
-
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    """Where a selector was found in a text, and by which strategy (see :data:`STRATEGIES`)."""
-
-    start: int
-    end: int
-    strategy: str
-    distance: int = 0  # edit distance of a fuzzy match (0 otherwise)
-
-
-@dataclass(frozen=True, slots=True)
-class Highlight:
-    """One stored highlight (a row of ``highlights`` with its tags)."""
-
-    id: int
-    article_id: int
-    color: str
-    start: int
-    end: int
-    quote: str
-    prefix: str
-    suffix: str
-    paragraph: int | None
-    view: str
-    translated_quote: str | None
-    target_lang: str | None
-    note: str | None
-    orphaned: bool
-    created_at: str
-    updated_at: str
-    tags: tuple[str, ...] = ()
-
-    @property
-    def selector(self) -> Selector:
-        return Selector(self.start, self.end, self.quote, self.prefix, self.suffix)
-
-    def to_json(self) -> dict[str, object]:
-        """Full-fidelity JSON (``highlights --json``, JSON export), selectors included."""
-        return {
-            "id": self.id,
-            "article_id": self.article_id,
-            "color": self.color,
-            "quote": self.quote,
-            "note": self.note,
-            "tags": list(self.tags),
-            "view": self.view,
-            "translated_quote": self.translated_quote,
-            "target_lang": self.target_lang,
-            "paragraph": self.paragraph,
-            "orphaned": self.orphaned,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "selector": self.selector.to_w3c(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Reanchored:
-    """The outcome of re-anchoring one highlight: its new selector, or None when orphaned."""
-
-    highlight_id: int
-    anchor: Anchor | None
-    selector: Selector | None
-    paragraph: int | None
+def normalize(text: str) -> str:
+    """The comparison form of a text (:func:`reader.core.text.match_fold_text`), trimmed."""
+    return match_fold_text(text)
 
 
 # --- selectors -----------------------------------------------------------------------------------
@@ -159,140 +90,6 @@ def make_selector(body: str, start: int, end: int, context: int = CONTEXT) -> Se
         prefix=body[max(0, start - context) : start],
         suffix=body[end : end + context],
     )
-
-
-def paragraph_spans(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph of a stored body, in the order of ``Article.paragraphs``."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for chunk in body.split("\n\n"):
-        stripped = chunk.strip()
-        if stripped:
-            lead = len(chunk) - len(chunk.lstrip())
-            spans.append((pos + lead, pos + lead + len(stripped)))
-        pos += len(chunk) + 2
-    return spans
-
-
-def paragraph_index(body: str, position: int, spans: Sequence[tuple[int, int]] | None = None) -> int | None:
-    """Index of the paragraph holding ``position`` (the next one if it falls between two)."""
-    spans = paragraph_spans(body) if spans is None else spans
-    if not spans:
-        return None
-    ends = [e for _, e in spans]
-    return min(bisect.bisect_right(ends, position), len(spans) - 1)
-
-
-def to_utf16(text: str, position: int) -> int:
-    """A code-point position in ``text`` as a UTF-16 offset (what Qt's text positions count)."""
-    position = max(0, min(position, len(text)))
-    head = text[:position]
-    return position + sum(1 for ch in head if ord(ch) > 0xFFFF)
-
-
-def from_utf16(text: str, offset: int) -> int:
-    """A UTF-16 offset (a Qt text position) in ``text`` as a code-point position."""
-    units = 0
-    for i, ch in enumerate(text):
-        if units >= offset:
-            return i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)
-
-
-# --- normalization with a map back to the original -----------------------------------------------
-@lru_cache(maxsize=4096)
-def _norm_char(ch: str) -> str:
-    """The comparable form of one character ('' for marks and invisible characters)."""
-    if ch in _PUNCT_EQUIV:
-        return _PUNCT_EQUIV[ch]
-    out = []
-    for d in unicodedata.normalize("NFKD", ch):
-        if unicodedata.combining(d) or unicodedata.category(d) in ("Mn", "Me", "Mc", "Cf"):
-            continue
-        if d in _PUNCT_EQUIV:
-            out.append(_PUNCT_EQUIV[d])
-        elif d.isspace():
-            out.append(" ")
-        else:
-            out.append(d.casefold())
-    return "".join(out)
-
-
-class _Table(dict[int, str]):
-    """A ``str.translate`` table filled on demand: code point -> normalized form."""
-
-    def __missing__(self, code: int) -> str:
-        value = _norm_char(chr(code))
-        self[code] = value
-        return value
-
-
-class _LengthTable(dict[int, str]):
-    """A ``str.translate`` table: code point -> chr(length of its normalized form)."""
-
-    def __missing__(self, code: int) -> str:
-        value = chr(len(_norm_char(chr(code))))
-        self[code] = value
-        return value
-
-
-_TABLE = _Table()
-_LENGTHS = _LengthTable()
-_SPACE_RUN = re.compile(" {2,}")
-_NOT_ONE = re.compile("[^\x01]")
-
-
-def normalize_with_map(text: str) -> tuple[str, list[int]]:
-    """``text`` normalized for comparison, and for each normalized character its source index.
-
-    Diacritics, compatibility forms, case, invisible characters and quote/dash variants are folded;
-    runs of whitespace become one space. (``str.translate`` does the per-character work in C.)
-    """
-    mapped = text.translate(_TABLE)
-    lengths = text.translate(_LENGTHS)
-    index: list[int] = []
-    pos = 0
-    for m in _NOT_ONE.finditer(lengths):  # the few characters that vanish or expand
-        index.extend(range(pos, m.start()))
-        index.extend([m.start()] * ord(m.group()))
-        pos = m.end()
-    index.extend(range(pos, len(text)))
-    if "  " in mapped:
-        keep_text: list[str] = []
-        keep_index: list[int] = []
-        pos = 0
-        for m in _SPACE_RUN.finditer(mapped):
-            keep_text.append(mapped[pos : m.start() + 1])
-            keep_index.extend(index[pos : m.start() + 1])
-            pos = m.end()
-        keep_text.append(mapped[pos:])
-        keep_index.extend(index[pos:])
-        mapped, index = "".join(keep_text), keep_index
-    return mapped, index
-
-
-def _normalize_with_map_reference(text: str) -> tuple[str, list[int]]:
-    """The obvious per-character loop :func:`normalize_with_map` must agree with (used by tests)."""
-    chars: list[str] = []
-    index: list[int] = []
-    last_space = False
-    for i, ch in enumerate(text):
-        for n in _norm_char(ch):
-            if n == " ":
-                if last_space:
-                    continue
-                last_space = True
-            else:
-                last_space = False
-            chars.append(n)
-            index.append(i)
-    return "".join(chars), index
-
-
-def normalize(text: str) -> str:
-    """The comparison form of a text (see :func:`normalize_with_map`), trimmed."""
-    return normalize_with_map(text)[0].strip()
 
 
 class AnchorText:
@@ -318,8 +115,8 @@ class AnchorText:
         start = index[nstart]
         end = index[nend - 1] + 1
         text = self.text
-        # Take the marks / invisible characters that belong to the last character (NFD text).
-        while end < len(text) and _norm_char(text[end]) == "" and not text[end].isspace():
+        # Take the marks / invisible characters that belong to the last character (decomposed text).
+        while end < len(text) and match_fold_char(text[end]) == "" and not text[end].isspace():
             end += 1
         return start, end
 
@@ -576,9 +373,9 @@ def find_quote(body: str, quote: str) -> list[tuple[int, int]]:
     return [doc.to_original_span(s, s + len(nquote)) for s in _occurrences(doc.normalized[0], nquote)]
 
 
-def validate_color(color: str) -> str:
-    """A colour name from :data:`COLORS` (case-insensitive); raises :class:`ValidationError` otherwise."""
-    value = (color or "").strip().lower()
-    if value not in COLORS:
-        raise ValidationError(f"unknown colour {color!r}; use one of: {', '.join(COLORS)}")
-    return value
+__all__ = [
+    "CONTEXT", "COLORS", "DEFAULT_COLOR", "FUZZY_MAX_ERROR_RATE", "FUZZY_MIN_LENGTH", "STRATEGIES", "VIEWS",
+    "Anchor", "AnchorText", "Highlight", "Reanchored", "Selector", "anchor", "find_quote", "from_utf16",
+    "make_selector", "normalize", "normalize_with_map", "paragraph_index", "paragraph_spans",
+    "reanchor_article", "to_utf16", "validate_color",
+]

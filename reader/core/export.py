@@ -33,7 +33,6 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import tempfile
 import unicodedata
 import zipfile
@@ -46,24 +45,22 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from reader import __version__
-from reader.core.annotations import Highlight
 from reader.core.errors import LibraryFileError, NewerSchemaError, StorageError, ValidationError
-from reader.core.models import Article
+from reader.core.models import Article, Highlight
 from reader.core.settings import Settings, load_settings, save_settings
-from reader.core.storage.annotations import Annotations
+from reader.core.storage import dump
 from reader.core.storage.connection import mapped_errors
-from reader.core.storage.migrations import KNOWN, applied_names
-from reader.core.storage.repository import utc_now
+from reader.core.storage.database import utc_now
+from reader.core.storage.highlights import HighlightStore
+from reader.core.storage.migrations import KNOWN
 
 if TYPE_CHECKING:
-    from reader.core.storage.repository import Library
+    from reader.core.storage.library import Library
 
 EXPORT_FORMAT = "polyglot-reader-export"
 BACKUP_FORMAT = "polyglot-reader-backup"
 BACKUP_VERSION = 1
 APP_URL = "polyglot-reader://article/{article_id}"
-#: Tables never backed up: bookkeeping of SQLite and of sqlite-utils migrations.
-_SKIP_TABLES = {"_sqlite_migrations", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 #: Setting names that would be secrets (the Settings dataclass has none; this guards the future).
 _SECRET_RE = re.compile(r"(key|token|secret|password|passwd)", re.IGNORECASE)
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -194,7 +191,7 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _articles(library: Library, ids: Iterable[int]) -> Iterator[tuple[Article, list[Highlight]]]:
-    notes = Annotations(library)
+    notes = HighlightStore(library)
     for article_id in ids:
         yield library.get_article(article_id), notes.highlights_for_article(article_id)
 
@@ -264,33 +261,6 @@ class BackupInfo:
     has_settings: bool = False
 
 
-@dataclass
-class _TableSpec:
-    name: str
-    columns: list[str]  # as stored; "rowid" first for tables whose rowid is not a column
-
-
-def _data_tables(conn: sqlite3.Connection) -> list[_TableSpec]:
-    """Every table that holds data, FTS indexes and bookkeeping left out, in creation order."""
-    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY rowid").fetchall()
-    virtual = [name for name, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
-    specs: list[_TableSpec] = []
-    for name, sql in rows:
-        if name in _SKIP_TABLES or name.startswith("sqlite_") or name in virtual:
-            continue
-        if any(name.startswith(v + "_") for v in virtual):
-            continue  # an FTS shadow table
-        info = conn.execute(f'PRAGMA table_info("{name}")').fetchall()
-        columns = [r[1] for r in info]
-        pks = [r for r in info if r[5]]
-        rowid_alias = len(pks) == 1 and (pks[0][2] or "").upper() == "INTEGER"
-        without_rowid = "WITHOUT ROWID" in (sql or "").upper()
-        if not rowid_alias and not without_rowid:
-            columns = ["rowid", *columns]
-        specs.append(_TableSpec(name, columns))
-    return specs
-
-
 def _encode(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"$base64": base64.b64encode(value).decode("ascii")}
@@ -311,7 +281,6 @@ def _user_settings(settings: Settings | None) -> dict[str, Any]:
 def backup(library: Library, dest: Path, *, settings: Settings | None = None) -> BackupInfo:
     """Write a whole-library backup to ``dest`` (a ``.zip``), atomically. See the module docstring."""
     dest = Path(dest).expanduser()
-    conn = library.conn
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".backup-", suffix=".tmp")
     os.close(fd)
@@ -325,16 +294,13 @@ def backup(library: Library, dest: Path, *, settings: Settings | None = None) ->
     }
     try:
         with mapped_errors(library.path), zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            conn.execute("BEGIN")  # one read transaction: a consistent snapshot (WAL)
-            try:
-                manifest["schema"] = applied_names(library.db)
-                for spec in _data_tables(conn):
+            with dump.snapshot(library) as snap:  # one read transaction: a consistent snapshot (WAL)
+                manifest["schema"] = snap.schema
+                for spec in snap.tables:
                     digest = hashlib.sha256()
                     count = 0
-                    cols = ", ".join(f'"{c}"' if c != "rowid" else "rowid" for c in spec.columns)
                     with zf.open(f"tables/{spec.name}.jsonl", "w") as member:
-                        cur = conn.execute(f'SELECT {cols} FROM "{spec.name}" ORDER BY 1')
-                        while batch := cur.fetchmany(1000):
+                        for batch in snap.batches(spec):
                             chunk = "".join(
                                 json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n" for row in batch
                             ).encode("utf-8")
@@ -344,8 +310,6 @@ def backup(library: Library, dest: Path, *, settings: Settings | None = None) ->
                     manifest["tables"][spec.name] = {
                         "columns": spec.columns, "rows": count, "sha256": digest.hexdigest(),
                     }
-            finally:
-                conn.execute("COMMIT")
             settings_bytes = json.dumps(_user_settings(settings), ensure_ascii=False, indent=2).encode("utf-8")
             manifest["settings_sha256"] = hashlib.sha256(settings_bytes).hexdigest()
             zf.writestr("settings.json", settings_bytes)
@@ -409,12 +373,7 @@ def read_backup_info(path: Path) -> BackupInfo:
 
 def library_is_empty(library: Library) -> bool:
     """True when the library holds no articles, tags, highlights, saved searches or translations."""
-    for spec in _data_tables(library.conn):
-        if spec.name == "settings":
-            continue
-        if library.conn.execute(f'SELECT 1 FROM "{spec.name}" LIMIT 1').fetchone():
-            return False
-    return True
+    return dump.is_empty(library, ignore=("settings",))
 
 
 def _rows_of(zf: zipfile.ZipFile, path: Path, table: str, meta: dict[str, Any]) -> Iterator[list[Any]]:
@@ -459,7 +418,7 @@ def restore(
                 f"the library {library.path} is not empty; restore into a new library, or replace its "
                 "contents on purpose (reader-cli restore --replace)"
             )
-        specs = {s.name: s for s in _data_tables(library.conn)}
+        specs = {s.name: s for s in dump.table_specs(library)}
         tables: dict[str, Any] = manifest["tables"]
         for name, meta in tables.items():
             if name not in specs:
@@ -476,26 +435,10 @@ def restore(
                 settings_data = json.loads(raw.decode("utf-8"))
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
                 raise _damaged(src, "settings are unreadable") from exc
-        with library.write() as conn:
-            conn.execute("PRAGMA defer_foreign_keys = ON")
-            for name in reversed(list(specs)):
-                if replace or name == "settings":  # library settings: the backup's replace them
-                    conn.execute(f'DELETE FROM "{name}"')
-            for name in specs:  # creation order: parents before children
-                if name not in tables:
-                    continue
-                meta = tables[name]
-                cols = ", ".join(f'"{c}"' if c != "rowid" else "rowid" for c in meta["columns"])
-                marks = ", ".join("?" * len(meta["columns"]))
-                sql = f'INSERT INTO "{name}" ({cols}) VALUES ({marks})'
-                batch: list[list[Any]] = []
-                for row in _rows_of(zf, src, name, meta):
-                    batch.append(row)
-                    if len(batch) >= 1000:
-                        conn.executemany(sql, batch)
-                        batch.clear()
-                if batch:
-                    conn.executemany(sql, batch)
+        # library settings: the backup's replace them; everything else only with ``replace``
+        clear = list(specs) if replace else ["settings"]
+        load_tables = [(name, tables[name]["columns"]) for name in specs if name in tables]  # parents first
+        dump.load_tables(library, load_tables, lambda name: _rows_of(zf, src, name, tables[name]), clear=clear)
         if settings_data is not None and isinstance(settings_data, dict):
             save_settings(Settings.from_dict(settings_data), settings_path)
         return BackupInfo(

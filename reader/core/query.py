@@ -16,8 +16,9 @@ by :func:`parse` only for *malformed filters*, never for free text)::
     -tag:x, -lang:x ... negated filters; quoted values: tag:"my tag"
 
 The parser never raises for free text: stray quotes are closed, lone operators and punctuation are
-dropped. :func:`compile_query` turns a parsed query into an FTS5 MATCH expression built from quoted
-tokens (so user text is never FTS syntax) and SQL conditions with bound parameters.
+dropped. :func:`match_expression` spells the free-text terms as an FTS5 MATCH expression built from
+quoted tokens (so user text is never FTS syntax). Turning filters into SQL is the storage's job
+(:mod:`reader.core.storage.query_sql`); this module has no SQL.
 """
 
 from __future__ import annotations
@@ -195,81 +196,6 @@ def match_expression(terms: list[Term]) -> str | None:
     """The FTS5 MATCH expression for positive terms (implicit AND), or None when there are none."""
     parts = [term_to_fts(t) for t in terms]
     return " ".join(parts) if parts else None
-
-
-@dataclass
-class CompiledQuery:
-    """SQL pieces for a query over ``articles AS a``.
-
-    ``match`` is the FTS5 expression of the positive terms (None: no free text). ``where`` is a list
-    of SQL conditions on ``a`` (joined with AND) and ``params`` their bound values, in order.
-    """
-
-    match: str | None
-    where: list[str]
-    params: list[object]
-
-
-def compile_query(query: Query, fts_table: str = "articles_fts") -> CompiledQuery:
-    """Compile filters and negative terms to SQL; positive terms to an FTS MATCH expression."""
-    where: list[str] = []
-    params: list[object] = []
-    for f in query.filters:
-        cond, cond_params = _filter_sql(f)
-        where.append(f"NOT ({cond})" if f.negated else cond)
-        params.extend(cond_params)
-    match = match_expression(query.positive_terms)
-    if match is not None:
-        # Exclusions go into the MATCH as FTS5 NOT: a doclist difference, far cheaper than a
-        # NOT IN subquery over every article holding a common word.
-        for term in query.negative_terms:
-            match = f"({match}) NOT {term_to_fts(term)}"
-    else:
-        for term in query.negative_terms:
-            where.append(f"a.id NOT IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)")
-            params.append(term_to_fts(term))
-    return CompiledQuery(match, where, params)
-
-
-def _filter_sql(f: Filter) -> tuple[str, list[object]]:
-    if f.key == "tag":
-        name = f.value.strip("/")
-        return (
-            "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-            "WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\' COLLATE NOCASE)",
-            [name, _like_escape(name) + "/%"],
-        )
-    if f.key == "lang":
-        return "a.lang = ?", [f.value]
-    if f.key == "source":
-        return "a.source LIKE ? ESCAPE '\\'", ["%" + _like_escape(f.value) + "%"]
-    if f.key == "is":
-        return {
-            "unread": ("a.read = 0", []),
-            "read": ("a.read = 1", []),
-            "starred": ("a.starred = 1", []),
-            "archived": ("a.archived = 1", []),
-        }[f.value]
-    if f.key == "has":
-        return {
-            # IN (subquery) forms: evaluated once, not once per article row.
-            "highlights": ("a.id IN (SELECT article_id FROM highlights)", []),
-            "notes": (
-                "a.id IN (SELECT id FROM articles WHERE note <> '' "
-                "UNION SELECT article_id FROM highlights WHERE note <> '')",
-                [],
-            ),
-            "translation": ("a.id IN (SELECT article_id FROM article_translations)", []),
-        }[f.value]
-    if f.key == "after":
-        return "a.published >= ?", [f.value]
-    if f.key == "before":
-        return "a.published < ?", [f.value]
-    raise QueryError(f"unknown filter {f.key}:")  # pragma: no cover - parse() guards this
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def mentions_archived(query: Query) -> bool:

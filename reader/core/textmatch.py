@@ -1,7 +1,8 @@
 """Where search terms occur in a text, folded the way the library's full-text index folds them.
 
 FTS5 (``unicode61 remove_diacritics 2``) folds case and diacritics (``ș`` = ``ş`` = ``s``);
-``QTextDocument.find`` and plain ``str.find`` do not. This module finds matches on folded text and
+``QTextDocument.find`` and plain ``str.find`` do not. This module finds matches on text folded by
+:func:`reader.core.text.search_fold` (the one copy of that folding) and
 maps them back to positions in the original, for the reader pane's search highlighting and for
 search snippets. Positions are Python code points; :func:`utf16_offset` converts them to the UTF-16
 units Qt counts (an emoji is 2).
@@ -10,37 +11,15 @@ units Qt counts (an emoji is 2).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
-from reader.core.annotations import to_utf16
 from reader.core.query import Term
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table: a character without diacritics, case-folded; filled on demand."""
-
-    def __missing__(self, code: int) -> str:
-        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(c))
-        value = self[code] = base.casefold()
-        return value
-
-
-_FOLD = _FoldTable()
+from reader.core.text import search_fold, to_utf16
 
 
 def fold(text: str) -> tuple[str, list[int] | range]:
-    """(folded text, index map): ``folded[i]`` came from ``text[index_map[i]]``."""
-    folded = text.translate(_FOLD)
-    if len(folded) == len(text):  # the usual case: every character folds to one character
-        return folded, range(len(text))
-    out: list[str] = []
-    index_map: list[int] = []
-    for i, ch in enumerate(text):
-        for c in ch.translate(_FOLD):
-            out.append(c)
-            index_map.append(i)
-    return "".join(out), index_map
+    """(folded text, index map): ``folded[i]`` came from ``text[index_map[i]]`` (see :func:`search_fold`)."""
+    return search_fold(text)
 
 
 def _pattern(term: Term) -> re.Pattern[str] | None:

@@ -26,9 +26,9 @@ from reader.core.annotations import (
     reanchor_article,
 )
 from reader.core.errors import NotFoundError, QueryError, ValidationError
-from reader.core.models import LanguageGuess, ParsedArticle, split_paragraphs
+from reader.core.library_ops import Annotations, on_article_text_changed
+from reader.core.models import HighlightFilter, LanguageGuess, ParsedArticle, split_paragraphs
 from reader.core.storage import Library
-from reader.core.storage.annotations import Annotations, HighlightFilter, on_article_text_changed
 
 RO_BODY = (
     "Rusia şi Belarus consideră de o importanţă vitală aprofundarea relaţiilor de alianţă şi parteneriat "
@@ -322,7 +322,7 @@ class TestStore:
         keep = notes.add_highlight(aid, *span_of(RO_BODY, "Şeful statului belarus"), note="kept")
         gone = notes.add_highlight(aid, *span_of(RO_BODY, "acordul privind garanţii"), note="**orphan note**")
         new_body = "Paragraf nou.\n\n" + RO_BODY.replace("ş", "ș").replace("Ş", "Ș").split("\n\nMoscova")[0]
-        lib.update_article(aid, body=new_body)
+        lib.set_body(aid, new_body)
         report = on_article_text_changed(lib, aid)
         assert report.total == 2 and report.orphaned == (gone.id,)
         body = lib.get_article(aid).body
@@ -333,7 +333,7 @@ class TestStore:
         assert [h.id for h in notes.orphans()] == [gone.id]
         assert [h.id for h in notes.highlights_for_article(aid)] == [keep.id, gone.id]  # orphans listed last
         # the passage comes back: the orphan is placed again
-        lib.update_article(aid, body=RO_BODY)
+        lib.set_body(aid, RO_BODY)
         report = notes.reanchor(aid)
         assert report.orphaned == () and not notes.get_highlight(gone.id).orphaned
         # the full-text index follows the quote's new spelling
@@ -406,7 +406,7 @@ class TestStore:
         notes = Annotations(lib)
         h, _ = notes.add_highlight_by_quote(aid, "sistemele de rachete balistice")
         body = lib.get_article(aid).body
-        lib.update_article(aid, body=body.replace("ş", "ș").replace("ţ", "ț"))
+        lib.set_body(aid, body.replace("ş", "ș").replace("ţ", "ț"))
         notes.reanchor(aid)
         moved = notes.get_highlight(h.id)
         assert lib.get_article(aid).body[moved.start : moved.end] == moved.quote
@@ -418,7 +418,7 @@ def test_colors_are_five() -> None:
 
 
 def test_migration_004_indexes_serve_counts(lib: Library) -> None:
-    from reader.core.storage.schema_annotation2 import m004_annotation_indexes
+    from reader.core.storage.migrations.m004_annotation_indexes import m004_annotation_indexes
 
     aid = add(lib, RO_BODY)
     Annotations(lib).set_note(aid, "n")

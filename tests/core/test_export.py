@@ -14,11 +14,11 @@ import yaml
 
 from reader.core import export
 from reader.core.errors import LibraryFileError, NewerSchemaError, ValidationError
-from reader.core.models import LanguageGuess, ListFilter, ParsedArticle, split_paragraphs
+from reader.core.library_ops import Annotations
+from reader.core.models import HighlightFilter, LanguageGuess, ListFilter, ParsedArticle, split_paragraphs
 from reader.core.rendering import markdown_to_html
 from reader.core.settings import Settings, load_settings, save_settings
 from reader.core.storage import Library
-from reader.core.storage.annotations import Annotations, HighlightFilter
 from reader.core.storage.translations import TranslationStore, source_hash
 
 
@@ -77,7 +77,7 @@ def full_library(tmp_path: Path, seeds_dir: Path) -> Path:
         notes.add_translation_highlight(a, 1, "In the current international circumstances", "en",
                                         note="translated passage")
         h4, _ = notes.add_highlight_by_quote(c, "Union State Supreme State Council", color="blue")
-        lib.update_article(c, body=lib.get_article(c).body.replace("Union State Supreme State Council", "X"))
+        lib.set_body(c, lib.get_article(c).body.replace("Union State Supreme State Council", "X"))
         notes.reanchor(c)  # h4 is orphaned, kept
         notes.set_note(a, "# My note\n\nŞi ţara — *important*")
         notes.add_saved_search("Belarus unread", "tag:region/belarus is:unread")

@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.core.errors import QueryError
-from reader.core.models import LanguageGuess, ListFilter, ParsedArticle
-from reader.core.query import compile_query, parse
+from reader.core.library_ops import Annotations
+from reader.core.models import HighlightFilter, LanguageGuess, ListFilter, ParsedArticle
+from reader.core.query import parse
 from reader.core.storage import Library
-from reader.core.storage.annotations import Annotations, HighlightFilter
+from reader.core.storage.query_sql import compile_query
 
 # Text built from the pieces that break naive FTS5/SQL handling, plus arbitrary Unicode.
 _PIECES = st.sampled_from([

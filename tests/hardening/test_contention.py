@@ -23,9 +23,9 @@ import pytest
 
 from reader.core.errors import ReaderError
 from reader.core.importing import import_file, import_paths
+from reader.core.library_ops import Annotations
 from reader.core.models import ListFilter
 from reader.core.storage import Library
-from reader.core.storage.annotations import Annotations
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:

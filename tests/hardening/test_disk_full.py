@@ -28,9 +28,9 @@ import pytest
 from reader.cli import main
 from reader.core.errors import DiskFullError, StorageError
 from reader.core.importing import import_file, import_paths
+from reader.core.library_ops import Annotations
 from reader.core.settings import Settings, save_settings
 from reader.core.storage import Library
-from reader.core.storage.annotations import Annotations
 from reader.core.storage.connection import MAX_PAGES_ENV
 
 REPO = Path(__file__).resolve().parents[2]

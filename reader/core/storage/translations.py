@@ -2,6 +2,7 @@
 
 A :class:`TranslationStore` wraps one :class:`~reader.core.storage.Library` (so one thread): reads
 use ``library.conn``; writes go through ``library.write()``. Empty texts are never stored.
+:class:`~reader.core.models.StoredArticleTranslation` lives in :mod:`reader.core.models`.
 """
 
 from __future__ import annotations
@@ -9,33 +10,19 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from reader.core.models import StoredArticleTranslation
 from reader.core.storage.connection import in_chunks, mapped_errors
-from reader.core.storage.repository import Library, utc_now
+from reader.core.storage.database import utc_now
+
+if TYPE_CHECKING:
+    from reader.core.storage.library import Library
 
 
 def source_hash(text: str) -> str:
     """The cache key of a source text: sha256 of its NFC form, surrounding whitespace trimmed."""
     return hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class StoredArticleTranslation:
-    """One row of ``article_translations``: a whole article's translation into one language."""
-
-    article_id: int
-    target_lang: str
-    engine: str
-    title: str
-    body: str
-    complete: bool
-    updated_at: str
-
-    @property
-    def paragraphs(self) -> list[str]:
-        """Paragraph-aligned with the original: a missing paragraph is ``''``."""
-        return self.body.split("\n\n") if self.body else []
 
 
 class TranslationStore:
@@ -158,3 +145,6 @@ class TranslationStore:
             else:
                 cur = conn.execute("DELETE FROM article_translations WHERE article_id=?", (article_id,))
             return cur.rowcount
+
+
+__all__ = ["StoredArticleTranslation", "TranslationStore", "source_hash"]

@@ -8,9 +8,13 @@ never is) and reported through ``on_event`` so a view can show paragraphs as the
 between requests. Afterwards the assembled translation is upserted into ``article_translations`` so
 full-text search covers it.
 
-Threading: a service may be shared by threads. It opens one :class:`Library` per thread on the same
-file (a Library passed in is used only on the thread that created the service); providers keep their
-per-thread state (HTTP sessions, offline translators) themselves.
+Threading: a service may be shared by threads; providers keep their per-thread state (HTTP sessions,
+offline translators) themselves. Connections: by default it opens one :class:`Library` per thread on
+the same file (a Library passed in is used only on the thread that created the service) and writes
+through it. An application that owns its connections passes ``connect`` (the calling thread's
+Library, for the cache reads) and ``write`` (runs ``fn(library)`` where the application writes and
+returns its result): then the service opens no connection and never writes on the calling thread —
+the GUI's network threads hand every cache write to its writer lane this way.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from reader.core.errors import ReaderError, TranslationError, ValidationError
+from reader.core.language import detect_language as _detect
 from reader.core.models import UNDETERMINED, Article
 from reader.core.settings import PROVIDERS, Settings
 from reader.core.storage import Library
@@ -58,29 +64,16 @@ def settings_with_env(settings: Settings | None = None, env: dict[str, str] | No
 
 
 # --- language detection for und/mixed articles -----------------------------------------------------
-_detect_lock = threading.Lock()
-_detect_ready = False
-
-
 def detect_language(text: str) -> str:
-    """ISO code of ``text``'s language (``und`` when it cannot be told). Thread-safe."""
-    global _detect_ready
-    sample = text[:2000]
-    if len(sample.strip()) < 3:
-        return UNDETERMINED
-    try:
-        from langdetect import DetectorFactory, detect
-        from langdetect.lang_detect_exception import LangDetectException
-    except ImportError:  # pragma: no cover - a declared dependency
-        return UNDETERMINED
-    with _detect_lock:  # the lazy profile load is not thread-safe; detection itself is cheap
-        if not _detect_ready:
-            DetectorFactory.seed = 0
-            _detect_ready = True
-        try:
-            return base_lang(detect(sample))
-        except LangDetectException:
-            return UNDETERMINED
+    """ISO code of ``text``'s language (``und`` when it cannot be told). Thread-safe.
+
+    The one detector, :func:`reader.core.language.detect_language` (its thresholds and sampling).
+    """
+    return base_lang(_detect(text).lang)
+
+
+def _put(digest: str, source: str, target: str, engine: str, text: str, store: TranslationStore) -> None:
+    store.put(digest, source, target, engine, text)
 
 
 def _needs_detection(lang: str) -> bool:
@@ -201,8 +194,12 @@ class TranslationService:
         providers: dict[str, Provider] | None = None,
         packs_root: Path | None = None,
         key_lookup: Callable[[str], str | None] | None = None,
+        connect: Callable[[], Library] | None = None,
+        write: Callable[[Callable[[Library], Any]], Any] | None = None,
     ) -> None:
         self._owner: tuple[int, Library] | None = None
+        self._connect = connect
+        self._write = write
         if isinstance(library, Library):
             self.db_path = library.path
             self._owner = (threading.get_ident(), library)
@@ -219,7 +216,9 @@ class TranslationService:
 
     # --- plumbing --------------------------------------------------------------------------------
     def library(self) -> Library:
-        """This thread's Library on the service's file."""
+        """This thread's Library on the service's file (``connect``'s when one was given)."""
+        if self._connect is not None:
+            return self._connect()
         if self._owner is not None and self._owner[0] == threading.get_ident():
             return self._owner[1]
         lib = getattr(self._local, "library", None)
@@ -231,7 +230,14 @@ class TranslationService:
         return lib
 
     def store(self) -> TranslationStore:
+        """The cache, read through this thread's Library (writes go through :meth:`_store_write`)."""
         return TranslationStore(self.library())
+
+    def _store_write(self, fn: Callable[[TranslationStore], Any]) -> Any:
+        """Run a cache write: through ``write`` when the application gave one, else on this thread."""
+        if self._write is not None:
+            return self._write(lambda library: fn(TranslationStore(library)))
+        return fn(self.store())
 
     def close(self) -> None:
         """Close the libraries this service opened (call from the thread that owns the service)."""
@@ -425,7 +431,7 @@ class TranslationService:
                     report.failed += 1
                     finish(index, None, f"{prov.label}: returned an empty translation", engine=engine)
                     continue
-                store.put(source_hash(text), lang, target, engine, outcome)
+                self._store_write(partial(_put, source_hash(text), lang, target, engine, outcome))
                 report.translated += 1
                 engines.append(engine)
                 finish(index, outcome, None, engine=engine)
@@ -437,10 +443,10 @@ class TranslationService:
         report.paragraphs = [results.get(i) for i in range(len(art.paragraphs))]
         report.engine = max(set(engines), key=engines.count) if engines else ""
         if report.from_cache or report.translated:
-            store.upsert_article(
+            self._store_write(lambda st: st.upsert_article(
                 art.id, target, report.engine, report.title or "",
                 [p or "" for p in report.paragraphs], report.complete,
-            )
+            ))
         return report
 
     def retranslate(self, article: int | Article, paragraph: int | None = None, target: str | None = None,
@@ -492,5 +498,5 @@ class TranslationService:
         result = prov.translate(text, source, target)
         if not result.strip():
             raise TranslationError(f"{prov.label}: returned an empty translation")
-        store.put(digest, source, target, engine, result)
+        self._store_write(lambda st: st.put(digest, source, target, engine, result))
         return SelectionResult(result, source, target, engine, False)

@@ -1,5 +1,9 @@
 """Versioned schema migrations (sqlite-utils ``Migrations``), applied in the order registered here.
 
+One module per migration, ``mNNN_<topic>.py``, named by order; each holds one function of the
+same name. A library records the *function names* it has applied (:data:`KNOWN`), so those names
+never change: an existing library is not migrated again.
+
 A library that has applied a migration this version does not know was written by a newer app: it
 is refused untouched (:class:`NewerSchemaError`). An older library is upgraded after a backup copy.
 
@@ -13,10 +17,11 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from reader.core.storage.schema_annotation import m003_annotations
-from reader.core.storage.schema_annotation2 import m004_annotation_indexes
-from reader.core.storage.schema_core import m001_core, m005_article_row_index
-from reader.core.storage.schema_translation import m002_translations
+from reader.core.storage.migrations.m001_core import m001_core
+from reader.core.storage.migrations.m002_translations import m002_translations
+from reader.core.storage.migrations.m003_annotations import m003_annotations
+from reader.core.storage.migrations.m004_annotation_indexes import m004_annotation_indexes
+from reader.core.storage.migrations.m005_article_row_index import m005_article_row_index
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -1,0 +1,215 @@
+"""Listing and full-text search of articles: filters, sorting and ranking in SQL, snippets in Python.
+
+Originals (``articles_fts``) and cached translations (``article_translations_fts``) are both
+searched. Query text is compiled by :mod:`reader.core.storage.query_sql`, so raw user text never
+reaches an FTS5 ``MATCH``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from reader.core.models import ArticleSummary, ListFilter, SearchHit
+from reader.core.query import parse
+from reader.core.storage.articles import SUMMARY_COLUMNS, ArticleTable
+from reader.core.storage.query_sql import list_filter_sql, order_sql
+from reader.core.textmatch import snippet
+
+SNIPPET_START = "\x02"
+SNIPPET_END = "\x03"
+#: Relevance ranking (bm25) is computed over at most this many of the newest matches. A query that
+#: matches more articles (a very common word at 100k articles) ranks its newest RANK_WINDOW matches
+#: and lists the older ones after them, newest first: this keeps p95 under 50 ms at 100k articles.
+RANK_WINDOW = 5000
+
+
+class SearchTable(ArticleTable):
+    """Article lists and counts for a filter, ranked search, and matches in translations."""
+
+    def list_ids(self, flt: ListFilter | None = None, *, limit: int | None = None) -> list[int]:
+        """Ids of the articles a filter selects, in its sort order (search text: ranked)."""
+        flt = flt or ListFilter()
+        match, where, params = list_filter_sql(flt)
+        if match:
+            _, base = self._fts_base("original", where)
+            params = [match, *params]
+            cutoff = self._rank_cutoff("articles_fts", base, params)
+            if cutoff is None:
+                sql = base + " ORDER BY bm25(articles_fts, 10.0, 1.0)"
+                if limit is not None:
+                    sql += f" LIMIT {int(limit)}"
+                return [r[0] for r in self._read(sql, params)]
+            ranked = [r[0] for r in self._read(
+                base + " AND articles_fts.rowid >= ? ORDER BY bm25(articles_fts, 10.0, 1.0)"
+                + (f" LIMIT {int(limit)}" if limit is not None else ""),
+                [*params, cutoff],
+            )]
+            if limit is not None and len(ranked) >= limit:
+                return ranked
+            rest_limit = "" if limit is None else f" LIMIT {int(limit) - len(ranked)}"
+            older = [r[0] for r in self._read(
+                base + f" AND articles_fts.rowid < ? ORDER BY articles_fts.rowid DESC{rest_limit}",
+                [*params, cutoff],
+            )]
+            return ranked + older
+        else:
+            sql = "SELECT a.id FROM articles a"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += " ORDER BY " + order_sql(flt)
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in self._read(sql, params)]
+
+    def _rank_cutoff(self, fts_table: str, base_sql: str, params: Sequence[Any]) -> int | None:
+        """The rowid of the RANK_WINDOW-th newest match, or None when there are fewer matches."""
+        from_where = base_sql[base_sql.index(" FROM ") :]
+        rows = self._read(
+            f"SELECT {fts_table}.rowid{from_where} ORDER BY {fts_table}.rowid DESC "
+            f"LIMIT 1 OFFSET {RANK_WINDOW - 1}",
+            params,
+        )
+        return int(rows[0][0]) if rows else None
+
+    def list_articles(
+        self, flt: ListFilter | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[ArticleSummary]:
+        """Article rows a filter selects, sorted in SQL."""
+        flt = flt or ListFilter()
+        match, where, params = list_filter_sql(flt)
+        if match:
+            ids = self.list_ids(flt, limit=None if limit is None else limit + offset)[offset:]
+            found = self.get_summaries(ids)
+            return [found[i] for i in ids if i in found]
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM articles a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY " + order_sql(flt)
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return self._summaries(self._read(sql, params))
+
+    def count_articles(self, flt: ListFilter | None = None) -> int:
+        flt = flt or ListFilter()
+        match, where, params = list_filter_sql(flt)
+        if match:
+            sql = "SELECT count(*) FROM articles a WHERE a.id IN " \
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)" + "".join(f" AND {w}" for w in where)
+            params = [match, *params]
+        else:
+            sql = "SELECT count(*) FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
+        return int(self._read(sql, params)[0][0])
+
+    def search(
+        self,
+        text: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        include_archived: bool = True,
+        translations: bool = True,
+        mark: tuple[str, str] = ("[", "]"),
+        snippet_tokens: int = 16,
+    ) -> list[SearchHit]:
+        """Ranked full-text search with snippets; any input returns cleanly.
+
+        Originals and cached translations are both searched; an article found in both is reported
+        once, as ``original``. Very common words rank the newest :data:`RANK_WINDOW` matches.
+        Filters in the text (``tag:``, ``lang:``...) narrow the results. With no free words, the filtered list is returned in ``added`` order (empty snippets); with
+        nothing at all to search for, no hits.
+        """
+        query = parse(text)
+        if query.is_empty():
+            return []  # nothing to search for ('', '"', '*', punctuation)
+        flt = ListFilter(query=text, archived=None if include_archived else False)
+        match, where, params = list_filter_sql(flt)
+        if not match:
+            rows = self.list_articles(flt, limit=limit, offset=offset)
+            return [SearchHit(r, "", 0.0) for r in rows]
+        want = limit + offset
+        found: dict[int, tuple[float, int, str]] = {}  # article id -> (rank, fts rowid, where found)
+        sources = ["original"]
+        if translations and self._read("SELECT 1 FROM article_translations LIMIT 1"):
+            sources.append("translation")
+        for where_found in sources:
+            fts, base = self._fts_base(where_found, where)
+            base_params = [match, *params]
+            cutoff = self._rank_cutoff(fts, base, base_params)
+            window = "" if cutoff is None else f" AND {fts}.rowid >= {cutoff}"
+            # No snippet here: on an external-content table it reads every candidate's text.
+            sql = (
+                base.replace("SELECT ", f"SELECT bm25({fts}, 10.0, 1.0) AS rank, {fts}.rowid, ", 1)
+                + f"{window} ORDER BY rank LIMIT ?"
+            )
+            for row in self._read(sql, [*base_params, want]):
+                if row[2] not in found:
+                    found[row[2]] = (row[0], row[1], where_found)
+        ranked = sorted(found.items(), key=lambda kv: kv[1][0])[offset : offset + limit]
+        # Snippets for the returned page only, made in Python with the index's folding: FTS5's
+        # snippet() with "rowid IN (...)" re-runs a prefix query per row (a second at 100k).
+        snippets: dict[int, str] = {}
+        terms = query.positive_terms
+        for where_found, table, key in (("original", "articles", "id"),
+                                        ("translation", "article_translations", "rowid")):
+            rowids = [rowid for _, (_, rowid, w) in ranked if w == where_found]
+            if not rowids:
+                continue
+            marks = ",".join("?" * len(rowids))
+            id_col = "id" if table == "articles" else "article_id"
+            for article_id, body in self._read(
+                f"SELECT {id_col}, body FROM {table} WHERE {key} IN ({marks})", rowids
+            ):
+                snippets[article_id] = snippet(body, terms, mark=mark, words=snippet_tokens)
+        summaries = self.get_summaries([i for i, _ in ranked])
+        return [
+            SearchHit(summaries[i], snippets.get(i, ""), rank, where_found)
+            for i, (rank, _, where_found) in ranked
+            if i in summaries
+        ]
+
+    def translation_match_ids(self, flt: ListFilter, *, exclude: Iterable[int] = (), limit: int = 500) -> list[int]:
+        """Articles of a view whose cached translation matches its free text, best first.
+
+        The same filters as :meth:`list_ids` apply; ``exclude`` (e.g. the original matches already
+        listed) is left out. No snippets: this is what a list shows after the original matches.
+        """
+        match, where, params = list_filter_sql(flt)
+        if not match or not self._read("SELECT 1 FROM article_translations LIMIT 1"):
+            return []
+        fts, base = self._fts_base("translation", where)
+        base_params = [match, *params]
+        cutoff = self._rank_cutoff(fts, base, base_params)
+        window = "" if cutoff is None else f" AND {fts}.rowid >= {cutoff}"
+        skip = set(exclude)
+        rows = self._read(f"{base}{window} ORDER BY bm25({fts}, 10.0, 1.0) LIMIT ?",
+                          [*base_params, limit + len(skip)])
+        out: list[int] = []
+        for (article_id,) in rows:
+            if article_id not in skip and article_id not in out:
+                out.append(article_id)
+        return out[:limit]
+
+    @staticmethod
+    def _fts_base(source: str, where: list[str]) -> tuple[str, str]:
+        """(fts table, "SELECT <article id> FROM ... WHERE <fts> MATCH ? [AND where...]").
+
+        The articles table is joined only when a condition needs it: a join reads every
+        candidate's row, which at 100k articles costs more than the ranking itself.
+        """
+        extra = "".join(f" AND {w}" for w in where)
+        if source == "original":
+            if not where:
+                return "articles_fts", "SELECT articles_fts.rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            return "articles_fts", (
+                # CROSS JOIN keeps the full-text match driving the query: without it the planner may
+                # start from an index (lang:ro) and run the MATCH once per article (seconds at 100k).
+                "SELECT a.id FROM articles_fts CROSS JOIN articles a INDEXED BY idx_articles_row "
+                "ON a.id = articles_fts.rowid "
+                f"WHERE articles_fts MATCH ?{extra}"
+            )
+        fts = "article_translations_fts"
+        join = f"JOIN article_translations t ON t.rowid = {fts}.rowid"
+        if where:
+            join += " CROSS JOIN articles a INDEXED BY idx_articles_row ON a.id = t.article_id"
+        return fts, f"SELECT t.article_id FROM {fts} {join} WHERE {fts} MATCH ?{extra}"
