@@ -1,94 +1,74 @@
-"""Wires highlights, notes, saved searches and tags into the reader window.
+"""The annotation parts of the window: the Highlights & Notes dock, the highlights drawn in the reader
+pane, the All-highlights window and the tag manager, connected to their controllers.
 
-The window creates one :class:`AnnotationsUi` in ``_init_annotations()``: it adds the annotations
-panel as a dock beside the reader, draws highlights into the reader pane (:class:`HighlightLayer`),
-owns the All-highlights window and the tag manager, and connects them all to the
-:class:`~reader.gui.annotations.AnnotationsController`. The window's action handlers for
-highlight / note / All highlights / tags / save search call the public methods here, so
-``main_window`` stays thin (STYLE.md practice 2).
+:class:`AnnotationsUi` is built by the window with exactly what it uses — the reader pane, the
+:class:`~reader.gui.controllers.annotations.AnnotationsController`, the
+:class:`~reader.gui.controllers.tags.TagsController` and the QSettings for the dock's visibility — and
+never reaches into the window. The window adds :attr:`AnnotationsUi.dock`, connects its own parts
+(sidebar, search box, message bar, status bar) to the public slots and signals here, and forwards
+its highlight / note / All-highlights / tags / save-search actions to the public methods.
+
+Signals:
+    status_message(str): a short hint for the status bar ("Select some text…").
+    article_requested(int): the All-highlights window asks to show this article.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QColorDialog, QDockWidget, QInputDialog, QLineEdit, QMenu, QMessageBox
+from PySide6.QtCore import QObject, QPoint, QSettings, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QColorDialog, QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox
 
-from reader.core.annotations import COLORS, Highlight
-from reader.core.models import Tag
-from reader.core.storage.annotations import SavedSearch
-from reader.gui.annotations import AnnotationsController, HighlightLayer
+from reader.core.models import COLORS, Highlight, Tag
+from reader.gui.controllers.annotations import AnnotationsController
+from reader.gui.controllers.tags import TagsController
 from reader.gui.widgets.annotations_panel import AnnotationsPanel
+from reader.gui.widgets.highlight_layer import HighlightLayer
 from reader.gui.widgets.highlights_view import HighlightsView
+from reader.gui.widgets.reader_pane import ReaderPane
 from reader.gui.widgets.tag_manager import TagManager
 
-if TYPE_CHECKING:
-    from reader.gui.main_window import MainWindow
-
-
 PANEL_KEY = "annotations/panel_visible"
-
-
-def _glyph_icon(glyph: str, color: QColor, size: int = 16) -> QIcon:
-    pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pix)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    font = painter.font()
-    font.setPixelSize(size - 2)
-    painter.setFont(font)
-    painter.setPen(color)
-    painter.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, glyph)
-    painter.end()
-    return QIcon(pix)
+MENU_ORDER = -10  #: the highlight items go above the body menu's Copy / Select All
 
 
 class AnnotationsUi(QObject):
     """The annotation parts of the window (see the module docstring)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.pane = window.reader_pane
-        self.controller = AnnotationsController(window.controller.runner, self)
-        self.layer = HighlightLayer(self.pane, self)
+    status_message = Signal(str)
+    article_requested = Signal(int)
+
+    def __init__(self, host: QMainWindow, pane: ReaderPane, controller: AnnotationsController,
+                 tags: TagsController, ui_state: QSettings) -> None:
+        super().__init__(host)
+        self.host = host
+        self.pane = pane
+        self.controller = controller
+        self.tags = tags
+        self.ui_state = ui_state
+        self.layer = HighlightLayer(pane, self)
         self.panel = AnnotationsPanel()
-        self.dock = QDockWidget("Highlights && Notes", window)
+        self.dock = QDockWidget("Highlights && Notes", host)
         self.dock.setObjectName("annotationsDock")
         self.dock.setWidget(self.panel)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                               | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.setMinimumWidth(280)
-        window.resizeDocks([self.dock], [320], Qt.Orientation.Horizontal)
         # hidden until asked for (Ctrl+Shift+N, N, a new highlight); the choice is remembered
-        self.dock.setVisible(bool(window.ui_state.value(PANEL_KEY, False, type=bool)))
-        self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
+        self.dock.setVisible(bool(ui_state.value(PANEL_KEY, False, type=bool)))
         self.highlights_view: HighlightsView | None = None
         self.tag_manager: TagManager | None = None
         self._jump_to: int | None = None
         self._tags: list[Tag] = []
-        self._init_save_search_button()
+        self._langs: list[tuple[str, int]] = []
+        pane.add_menu_section("annotations", self._menu_items, order=MENU_ORDER)
         self._connect_signals()
-
-    def _init_save_search_button(self) -> None:
-        """A ☆ inside the search field: "Save search…" (shown while there is a search)."""
-        field = self.window.search.field
-        self.save_search_action = QAction(_glyph_icon("☆", field.palette().color(QPalette.ColorRole.Text)),
-                                          "Save Search…", field)
-        self.save_search_action.setObjectName("saveSearchAction")
-        self.save_search_action.setToolTip("Save this search as a smart view in the sidebar (Ctrl+Shift+S)")
-        self.save_search_action.triggered.connect(lambda _=False: self.save_search())
-        field.addAction(self.save_search_action, QLineEdit.ActionPosition.TrailingPosition)
-        self.save_search_action.setVisible(False)
-        field.textChanged.connect(lambda text: self.save_search_action.setVisible(bool(text.strip())))
 
     def _connect_signals(self) -> None:
         c, p = self.controller, self.panel
-        self.window.article_shown.connect(self._on_window_article_shown)
-        self.pane.browser.context_menu_about_to_show.connect(self._on_browser_context_menu_about_to_show)
+        self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
         p.highlight_activated.connect(self.jump_to)
         p.color_change_requested.connect(c.set_color)
         p.note_save_requested.connect(c.set_highlight_note)
@@ -97,24 +77,12 @@ class AnnotationsUi(QObject):
         p.article_note_save_requested.connect(self._on_panel_article_note_save_requested)
         c.highlights_ready.connect(self._on_controller_highlights_ready)
         c.highlight_created.connect(self._on_controller_highlight_created)
-        c.highlight_deleted.connect(self._on_controller_highlight_deleted)
         c.highlights_changed.connect(self._on_controller_highlights_changed)
-        c.saved_searches_ready.connect(self._on_controller_saved_searches_ready)
-        c.tags_changed.connect(self.window.controller.reload_counts)
-        c.error.connect(self.window.show_error)
-        self.window.controller.counts_ready.connect(self._on_library_counts_ready)
-        sidebar = self.window.sidebar
-        if hasattr(sidebar, "context_action_requested"):
-            sidebar.context_action_requested.connect(self._on_sidebar_context_action_requested)
+        self.tags.tags_changed.connect(c.reload_saved_searches)
+        self.tags.tags_changed.connect(c.reload)
 
-    # --- the shown article ------------------------------------------------------------------------
-    def _on_window_article_shown(self, article_id: int) -> None:
-        translation = getattr(self.window, "translation_ui", None)
-        target = getattr(getattr(translation, "controller", None), "target", None)
-        if callable(target):
-            self.controller.target_lang = str(target())
-        else:
-            self.controller.target_lang = getattr(self.window.settings, "target_lang", "en")
+    # --- the shown article (the window's article_shown) ------------------------------------------
+    def show_article(self, article_id: int) -> None:
         if article_id != self.layer.article_id:
             self.layer.set_highlights(article_id or None, [])
             self.panel.set_article(article_id or None, [], None)
@@ -133,21 +101,12 @@ class AnnotationsUi(QObject):
     def _on_controller_highlight_created(self, h: Highlight) -> None:
         self._jump_to = None
         self.dock.show()
-        cursor = self.pane.browser.textCursor()
-        cursor.clearSelection()
-        self.pane.browser.setTextCursor(cursor)
+        self.pane.clear_selection()
         self._after_reload(lambda: self.panel.select_highlight(h.id))  # the reload that follows
-
-    def _on_controller_highlight_deleted(self, _highlight_id: int, quote: str) -> None:
-        short = " ".join(quote.split())
-        short = short if len(short) <= 40 else short[:39] + "…"
-        self.window.message_bar.show_message(f"Deleted the highlight “{short}”.", action="Undo",
-                                             callback=self.controller.undo_delete, timeout_ms=15_000)
 
     def _on_controller_highlights_changed(self) -> None:
         if self.highlights_view is not None and self.highlights_view.isVisible():
             self.highlights_view.reload()
-        self.window.controller.reload_counts()  # has:highlights counts, saved searches
 
     def _on_panel_article_note_save_requested(self, text: str) -> None:
         article_id = self.pane.article_id()
@@ -160,7 +119,7 @@ class AnnotationsUi(QObject):
         article_id = self.pane.article_id()
         target = self.layer.selection_target()
         if not article_id or target is None:
-            self.window.statusBar().showMessage("Select some text in the article to highlight it", 3000)
+            self.status_message.emit("Select some text in the article to highlight it")
             return False
         if target.view == "translation":
             self.controller.add_translation_highlight(article_id, target.paragraph, target.translated_quote, color)
@@ -170,7 +129,7 @@ class AnnotationsUi(QObject):
 
     def edit_note(self) -> None:
         """``n``: highlight the selection first if there is one, then put the cursor in its note."""
-        if self.pane.browser.textCursor().hasSelection() and self.highlight_selection():
+        if self.pane.has_selection() and self.highlight_selection():
             def once(_h: Highlight) -> None:
                 self.controller.highlight_created.disconnect(once)
                 self._after_reload(lambda: self._focus_note(_h.id))
@@ -179,7 +138,7 @@ class AnnotationsUi(QObject):
             return
         self._focus_note(self.panel.selected_id())
 
-    def _after_reload(self, fn: Any) -> None:
+    def _after_reload(self, fn: Callable[[], None]) -> None:
         def once(*_args: object) -> None:
             self.controller.highlights_ready.disconnect(once)
             fn()
@@ -189,73 +148,64 @@ class AnnotationsUi(QObject):
     def _focus_note(self, highlight_id: int | None) -> None:
         self.dock.show()
         if highlight_id is None:
-            self.panel.article_note.show_preview(False)
-            self.panel.article_note.editor.setFocus()
+            self.panel.edit_article_note()
         else:
             self.panel.edit_note(highlight_id)
 
     def jump_to(self, highlight_id: int) -> None:
         """Scroll the reader to a highlight of the shown article."""
         if not self.layer.scroll_to(highlight_id):
-            self.window.statusBar().showMessage("This highlight is not shown in this view", 3000)
+            self.status_message.emit("This highlight is not shown in this view")
 
     def toggle_panel(self) -> None:
         self.dock.setVisible(not self.dock.isVisible())
 
     def _on_dock_visibility_changed(self, _visible: bool) -> None:
-        if not self.window.isVisible():
+        if not self.host.isVisible():
             return  # closing the window hides the dock too: keep the user's choice
-        self.window.ui_state.setValue(PANEL_KEY, not self.dock.isHidden())
+        self.ui_state.setValue(PANEL_KEY, not self.dock.isHidden())
 
     def open_all_highlights(self) -> HighlightsView:
         """Show the All-highlights window (built once) and load its first page."""
         view = self.highlights_view
         if view is None:
-            view = self.highlights_view = HighlightsView(self.controller.list_page, self.window)
+            view = self.highlights_view = HighlightsView(self.controller.list_page, self.host)
             view.article_requested.connect(self._on_view_article_requested)
-        tags = [t.name for t in self._tags]
-        langs = [code for code, _n in getattr(self, "_langs", [])]
-        view.set_choices(tags, langs)
+        view.set_choices([t.name for t in self._tags], [code for code, _n in self._langs])
         view.show()
         view.activateWindow()
         view.reload()
         return view
 
     def _on_view_article_requested(self, article_id: int, highlight_id: int) -> None:
-        w = self.window
-        if w.reader_pane.article_id() == article_id and self.layer.article_id == article_id:
+        if self.pane.article_id() == article_id and self.layer.article_id == article_id:
             self.panel.select_highlight(highlight_id)
             self.jump_to(highlight_id)
         else:
             self._jump_to = highlight_id  # done when its highlights are loaded
-            if not w.article_list.select_id(article_id):  # not in the current list: show it anyway
-                w.show_article_id(article_id)
-        w.activateWindow()
+            self.article_requested.emit(article_id)
+        self.host.activateWindow()
 
     # --- saved searches ---------------------------------------------------------------------------
-    def save_search(self, name: str | None = None, query: str | None = None) -> None:
-        """Save the search box's query as a smart view (asks for a name unless given)."""
-        query = (query if query is not None else self.window.search.text()).strip()
+    def save_search(self, query: str, name: str | None = None) -> None:
+        """Save ``query`` as a smart view (asks for a name unless given)."""
+        query = query.strip()
         if not query:
-            self.window.statusBar().showMessage("Type a search first, then save it", 3000)
+            self.status_message.emit("Type a search first, then save it")
             return
         if name is None:
-            name, ok = QInputDialog.getText(self.window, "Save search", f"Name for “{query}”:", text=query)
+            name, ok = QInputDialog.getText(self.host, "Save search", f"Name for “{query}”:", text=query)
             if not ok:
                 return
         if name.strip():
             self.controller.add_saved_search(name.strip(), query)
 
-    def _on_controller_saved_searches_ready(self, items: list[SavedSearch]) -> None:
-        setter = getattr(self.window.sidebar, "set_saved_searches", None)
-        if setter is not None:
-            setter(items)
-
-    def _on_library_counts_ready(self, _views: object, tags: list[Tag], langs: list[tuple[str, int]]) -> None:
+    def set_counts(self, _views: object, tags: Sequence[Tag], langs: Sequence[tuple[str, int]]) -> None:
+        """The library's counts were read again (the library controller's counts_ready)."""
         self._tags = list(tags)
         self._langs = list(langs)
         if self.tag_manager is not None:
-            self.tag_manager.set_tags(tags)
+            self.tag_manager.set_tags(self._tags)
         # saved-search counts follow every library change that refreshes the sidebar counts
         self.controller.reload_saved_searches()
 
@@ -263,52 +213,55 @@ class AnnotationsUi(QObject):
     def open_tag_manager(self) -> TagManager:
         dialog = self.tag_manager
         if dialog is None:
-            dialog = self.tag_manager = TagManager(self.window)
-            c = self.controller
-            dialog.create_requested.connect(c.create_tag)
-            dialog.rename_requested.connect(c.rename_tag)
-            dialog.merge_requested.connect(c.merge_tags)
-            dialog.delete_requested.connect(c.delete_tag)
-            dialog.color_requested.connect(c.set_tag_color)
+            dialog = self.tag_manager = TagManager(self.host)
+            t = self.tags
+            dialog.create_requested.connect(t.create_tag)
+            dialog.rename_requested.connect(t.rename_tag)
+            dialog.merge_requested.connect(t.merge_tags)
+            dialog.delete_requested.connect(t.delete_tag)
+            dialog.color_requested.connect(t.set_tag_color)
         dialog.set_tags(self._tags)
         dialog.show()
         return dialog
 
-    def _on_sidebar_context_action_requested(self, kind: str, value: str, action: str) -> None:
-        c, w = self.controller, self.window
+    def on_sidebar_context_action(self, kind: str, value: str, action: str) -> None:
+        """The sidebar's context menu on a tag or a saved search (rename, merge, delete, colour...)."""
         if kind == "tag":
-            if action == "rename":
-                new, ok = QInputDialog.getText(w, "Rename tag", f"New name for “{value}”:", text=value)
-                if ok and new.strip() and new.strip() != value:
-                    c.rename_tag(value, new.strip())
-            elif action == "merge":
-                choices = [t.name for t in self._tags if t.name != value]
-                target, ok = QInputDialog.getItem(w, "Merge tag", f"Merge “{value}” into:", choices, 0, True)
-                if ok and target.strip():
-                    c.merge_tags([value], target.strip())
-            elif action == "delete":
-                answer = QMessageBox.question(w, "Delete tag", f"Delete the tag “{value}”? The articles stay.")
-                if answer == QMessageBox.StandardButton.Yes:
-                    c.delete_tag(value)
-            elif action == "color":
-                color = QColorDialog.getColor(parent=w, title=f"Colour of “{value}”")
-                if color.isValid():
-                    c.set_tag_color(value, color.name())
-            elif action == "manage":
-                self.open_tag_manager()
+            self._tag_action(value, action)
         elif kind == "saved":
             if action == "rename":
-                new, ok = QInputDialog.getText(w, "Rename saved search", "New name:", text=value)
+                new, ok = QInputDialog.getText(self.host, "Rename saved search", "New name:", text=value)
                 if ok and new.strip() and new.strip() != value:
-                    c.rename_saved_search(value, new.strip())
+                    self.controller.rename_saved_search(value, new.strip())
             elif action == "remove":
-                c.remove_saved_search(value)
+                self.controller.remove_saved_search(value)
 
-    # --- the body's context menu ------------------------------------------------------------------
-    def _on_browser_context_menu_about_to_show(self, menu: QMenu, _pos: QPoint) -> None:
-        if not self.pane.browser.textCursor().hasSelection():
-            return
-        first = menu.actions()[0] if menu.actions() else None
+    def _tag_action(self, value: str, action: str) -> None:
+        t, w = self.tags, self.host
+        if action == "rename":
+            new, ok = QInputDialog.getText(w, "Rename tag", f"New name for “{value}”:", text=value)
+            if ok and new.strip() and new.strip() != value:
+                t.rename_tag(value, new.strip())
+        elif action == "merge":
+            choices = [tag.name for tag in self._tags if tag.name != value]
+            target, ok = QInputDialog.getItem(w, "Merge tag", f"Merge “{value}” into:", choices, 0, True)
+            if ok and target.strip():
+                t.merge_tags([value], target.strip())
+        elif action == "delete":
+            answer = QMessageBox.question(w, "Delete tag", f"Delete the tag “{value}”? The articles stay.")
+            if answer == QMessageBox.StandardButton.Yes:
+                t.delete_tag(value)
+        elif action == "color":
+            color = QColorDialog.getColor(parent=w, title=f"Colour of “{value}”")
+            if color.isValid():
+                t.set_tag_color(value, color.name())
+        elif action == "manage":
+            self.open_tag_manager()
+
+    # --- the body's context menu (a section of the pane's menu) -----------------------------------
+    def _menu_items(self, menu: QMenu, _pos: QPoint) -> list[QAction | QMenu]:
+        if not self.pane.has_selection():
+            return []
         sub = QMenu("Highlight", menu)
         for i, color in enumerate(COLORS, start=1):
             act = QAction(f"{color.capitalize()}\t{i}", sub)
@@ -318,12 +271,5 @@ class AnnotationsUi(QObject):
         main.triggered.connect(lambda _=False: self.highlight_selection())
         note = QAction("Highlight with Note…\tN", menu)
         note.triggered.connect(lambda _=False: self.edit_note())
-        if first is None:
-            menu.addAction(main)
-            menu.addMenu(sub)
-            menu.addAction(note)
-            return
-        menu.insertAction(first, main)
-        menu.insertMenu(first, sub)
-        menu.insertAction(first, note)
-        menu.insertSeparator(first)
+        return [main, sub, note]
+

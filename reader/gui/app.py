@@ -1,5 +1,9 @@
-"""Composition root of the GUI: builds the QApplication, the libraries, the task runner, the
-controller and the window, and runs them (STYLE.md practice 2).
+"""Composition root of the GUI: builds the QApplication, the task runner (which owns every database
+connection), the controllers (library, translation, annotations, tags, the one undo history) and
+the window, and runs them (STYLE.md practice 2).
+
+:func:`build` changes nothing process-wide (tests build many windows in one process); the
+interpreter settings for a long-lived GUI process (:func:`tune_process`) are applied by :func:`run`.
 
 Also: the ``sys.excepthook`` that turns an unexpected exception into a one-line message in the
 window (details go to ``<data dir>/reader-gui.log``), ``--screenshot`` and ``--smoke``.
@@ -19,17 +23,21 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from reader.core.errors import ReaderError, StorageError
 from reader.core.secrets import RedactingFormatter, redact
 from reader.core.settings import Settings, load_settings
 from reader.core.storage import Library
-from reader.gui.controller import LibraryController
-from reader.gui.main_window import MainWindow, window_icon
+from reader.gui.controllers.annotations import AnnotationsController
+from reader.gui.controllers.bundle import Controllers
+from reader.gui.controllers.library import LibraryController
+from reader.gui.controllers.tags import TagsController
+from reader.gui.controllers.translation import TranslationController
+from reader.gui.controllers.undo import UndoHistory
+from reader.gui.main_window import MainWindow
 from reader.gui.tasks import TaskRunner
-from reader.gui.theme import apply_theme
-from reader.gui.translation import TranslationController
+from reader.gui.theme import apply_theme, window_icon
 from reader.paths import config_dir, data_dir
 
 log = logging.getLogger("reader.gui")
@@ -58,44 +66,59 @@ def ui_state() -> QSettings:
 
 @dataclass
 class ReaderApp:
-    """Everything one window needs; :meth:`close` stops the threads and closes the libraries."""
+    """Everything one window needs; :meth:`close` stops the threads and closes the connections."""
 
-    library: Library
     runner: TaskRunner
     controller: LibraryController
+    translation: TranslationController
+    annotations: AnnotationsController
+    tags: TagsController
+    undo: UndoHistory
     window: MainWindow
-    translation: TranslationController | None = None
+
+    @property
+    def library(self) -> Library:
+        """The GUI thread's connection (owned by the runner)."""
+        return self.runner.library
 
     def close(self) -> None:
         self.controller.dwell_timer.stop()
         self.controller.cancel_import()
-        if self.translation is not None:
-            self.translation.cancel()
-        self.runner.shutdown()
-        if self.translation is not None:
-            self.translation.close()
-        self.library.close()
+        self.translation.cancel()
+        self.runner.shutdown()  # closes every connection, the GUI thread's included
+        self.translation.close()
 
 
 def build(db_path: str | Path, *, settings: Settings | None = None, theme: str | None = None) -> ReaderApp:
-    """Build (not show) a window on the library at ``db_path``. Raises ReaderError if it cannot open."""
+    """Build (not show) a window on the library at ``db_path``. Raises ReaderError if it cannot open.
+
+    Changes nothing process-wide: see :func:`tune_process`."""
     app = ensure_qapplication()
-    # Background threads (imports, big reads) run Python too: hand the GIL back to the GUI thread
-    # every 1 ms instead of 5 ms. Measured: longest event-loop stall while importing 1,000 files
-    # fell from ~150 ms to ~60 ms.
-    sys.setswitchinterval(0.001)
     settings = settings or load_settings()
     apply_theme(app, theme or settings.theme)
-    library = Library(db_path)
     runner = TaskRunner(db_path)
-    controller = LibraryController(library, runner)
-    translation = TranslationController(library, runner, settings, parent=controller)
-    window = MainWindow(controller, settings, ui_state(), translation=translation)
+    undo = UndoHistory(runner)
+    controller = LibraryController(runner, undo)
+    translation = TranslationController(runner, settings, parent=controller)
+    annotations = AnnotationsController(runner, undo, target_lang=translation.target, parent=controller)
+    tags = TagsController(runner, parent=controller)
+    controllers = Controllers(controller, translation, annotations, tags, undo)
+    window = MainWindow(controllers, settings, ui_state())
     window.setWindowIcon(window_icon())
-    # Everything built so far lives as long as the window: keep it out of the cyclic GC's full
-    # passes, which otherwise cost ~30 ms (a visible hitch) every so often while scrolling.
+    return ReaderApp(runner, controller, translation, annotations, tags, undo, window)
+
+
+def tune_process() -> None:
+    """Interpreter settings for the real, long-lived GUI process (``run``), never for ``build``.
+
+    * Background threads (imports, big reads) run Python too: hand the GIL back to the GUI thread
+      every 1 ms instead of 5 ms. Measured: longest event-loop stall while importing 1,000 files
+      fell from ~150 ms to ~60 ms.
+    * Everything built so far lives as long as the window: keep it out of the cyclic GC's full
+      passes, which otherwise cost ~30 ms (a visible hitch) every so often while scrolling.
+    """
+    sys.setswitchinterval(0.001)
     gc.freeze()
-    return ReaderApp(library, runner, controller, window, translation)
 
 
 def install_excepthook(get_window: Callable[[], MainWindow | None]) -> None:
@@ -149,17 +172,17 @@ class LibraryProblem:
         self.pick_library: Callable[[], str] = self._pick_library
         self.pick_backup: Callable[[], str] = self._pick_backup
 
-    def message_box(self) -> tuple[QMessageBox, dict[str, object]]:
+    def message_box(self) -> tuple[QMessageBox, dict[str, QPushButton]]:
         box = QMessageBox(QMessageBox.Icon.Warning, "Polyglot Reader", "The library cannot be opened.")
         box.setInformativeText(f"{self.error}\n\nThe file was not changed.")
-        buttons: dict[str, object] = {
+        buttons: dict[str, QPushButton] = {
             "open": box.addButton("Open another library…", QMessageBox.ButtonRole.AcceptRole),
             "restore": box.addButton("Restore a backup…", QMessageBox.ButtonRole.ActionRole),
             "quit": box.addButton("Quit", QMessageBox.ButtonRole.RejectRole),
         }
         box.setObjectName("library_problem")
-        box.setDefaultButton(buttons["open"])  # type: ignore[arg-type]
-        box.setEscapeButton(buttons["quit"])  # type: ignore[arg-type]
+        box.setDefaultButton(buttons["open"])
+        box.setEscapeButton(buttons["quit"])
         return box, buttons
 
     def resolve(self) -> Path | None:
@@ -239,6 +262,7 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
             if next_path is None:
                 return 2
             db_path = next_path
+    tune_process()
     window = parts.window
     install_excepthook(lambda: window)
     status = {"code": 0}

@@ -1,7 +1,9 @@
 """The main window: builds the panes, the actions and the menus, and wires signals in one place.
 
-No SQL and no business logic here: intents from widgets go to the :class:`LibraryController`, and
-its signals update the widgets (STYLE.md practices 2 and 3).
+It decides nothing: intents from widgets go to the controllers it is given (built in
+:mod:`reader.gui.app`), and their signals update the widgets (STYLE.md practices 2 and 3). The
+annotation and translation parts are :class:`~reader.gui.annotations_ui.AnnotationsUi` and
+:class:`~reader.gui.translation_ui.TranslationUi`, built here with exactly the parts they use.
 
 Signals:
     article_shown(int): the reader pane now shows this article (painted on the next frame).
@@ -11,30 +13,22 @@ Signals:
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from functools import partial
+from typing import cast
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QIcon, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStatusBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStatusBar, QVBoxLayout, QWidget
 
 import reader
-from reader.core.models import Article, ImportOutcome, Tag
+from reader.core.models import COLORS, Article, ImportOutcome
 from reader.core.settings import Settings, save_settings
 from reader.gui.actions import ACTIONS, MENUS, shortcut_rows
-from reader.gui.controller import FIRST_ROW, LibraryController
-from reader.gui.models.article_model import SORT_KEYS, ArticleTableModel
+from reader.gui.annotations_ui import AnnotationsUi
+from reader.gui.controllers.bundle import Controllers
+from reader.gui.controllers.library import FIRST_ROW
+from reader.gui.models.article_model import ArticleTableModel
 from reader.gui.theme import apply_theme, style_widgets
-from reader.gui.translation import TranslationController
 from reader.gui.translation_ui import TranslationUi
 from reader.gui.widgets import dialogs
 from reader.gui.widgets.article_list import ArticleList
@@ -46,7 +40,7 @@ from reader.gui.widgets.sidebar import Sidebar
 
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_SPLIT = [220, 480, 580]
-IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.json *.epub);;All files (*)"
+UNDO_TIMEOUT_MS = 15_000
 
 
 class MainWindow(QMainWindow):
@@ -55,24 +49,23 @@ class MainWindow(QMainWindow):
     article_shown = Signal(int)
     ready = Signal()
 
-    def __init__(self, controller: LibraryController, settings: Settings, ui_state: QSettings,
-                 parent: QWidget | None = None, *, translation: TranslationController | None = None) -> None:
+    def __init__(self, controllers: Controllers, settings: Settings, ui_state: QSettings,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller
+        self.controllers = controllers
+        self.controller = controllers.library
         self.settings = settings
         self.ui_state = ui_state
         self._shown_position = 0.0
-        self._ready_emitted = False
-        self._settled = False
         self.last_import_summary: dialogs.ImportSummaryDialog | None = None
+        self.shortcuts_dialog: dialogs.ShortcutsDialog | None = None
         self.setWindowTitle("Polyglot Reader")
         self.setObjectName("mainWindow")
         self._init_panes()
+        self._init_features()
         self._init_actions()
         self._init_menus()
         self._init_status_bar()
-        self._init_translation(translation)
-        self._init_annotations()
         self._connect_signals()
         self._restore_state()
         self.apply_settings(settings, theme=False)
@@ -96,13 +89,10 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setHandleWidth(1)
-        self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.reader_pane)
+        for widget, minimum in ((self.sidebar, 150), (middle, 260), (self.reader_pane, 320)):
+            self.splitter.addWidget(widget)
+            widget.setMinimumWidth(minimum)
         self.splitter.setStretchFactor(2, 1)
-        self.sidebar.setMinimumWidth(150)
-        middle.setMinimumWidth(260)
-        self.reader_pane.setMinimumWidth(320)
         self.message_bar = MessageBar(self)
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -112,16 +102,50 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+    def _init_features(self) -> None:
+        """The translation parts (bar, popup, menu section) and the annotation parts (dock, layer,
+        All highlights, tag manager), each given exactly what it uses."""
+        c = self.controllers
+        self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
+        self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations.dock)
+        self.resizeDocks([self.annotations.dock], [320], Qt.Orientation.Horizontal)
+
+    def _action_handlers(self) -> dict[str, Callable[[], object]]:
+        """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
+        c, pane, ann = self.controller, self.reader_pane, self.annotations
+        handlers: dict[str, Callable[[], object]] = {
+            "import_files": lambda: self._import(dialogs.ask_import_files(self)),
+            "import_folder": lambda: self._import(dialogs.ask_import_folder(self)),
+            "preferences": self._on_action_preferences, "quit": self.close, "undo": self._on_action_undo,
+            "find": self.search.focus, "next": lambda: self.article_list.step(1),
+            "previous": lambda: self.article_list.step(-1), "page_down": lambda: pane.page(1),
+            "page_up": lambda: pane.page(-1),
+            "toggle_star": lambda: c.toggle_flag(self.article_list.selected_ids(), "starred"),
+            "toggle_read": lambda: c.toggle_flag(self.article_list.selected_ids(), "read"),
+            "archive": lambda: c.toggle_flag(self.article_list.selected_ids(), "archived"),
+            "add_tags": self._on_action_add_tags, "edit_details": self._on_action_edit_details,
+            "delete": self._on_action_delete, "translate_toggle": pane.cycle_mode,
+            "retranslate": self.translation_ui.retranslate_article, "highlight": ann.highlight_selection,
+            "note": ann.edit_note, "manage_tags": ann.open_tag_manager,
+            "save_search": lambda: ann.save_search(self.search.text()),
+            "all_highlights": ann.open_all_highlights, "toggle_annotations": ann.toggle_panel,
+            "shortcuts": self._on_action_shortcuts, "about": lambda: dialogs.show_about(self, reader.__version__),
+        }
+        for color in COLORS:
+            handlers[f"highlight_{color}"] = partial(ann.highlight_selection, color)
+        return handlers
+
     def _init_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
+        handlers = self._action_handlers()
         for spec in ACTIONS:
             action = QAction(spec.text, self)
             action.setObjectName(f"action_{spec.name}")
             action.setShortcuts([QKeySequence(k) for k in spec.keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setToolTip(f"{spec.help} ({' or '.join(spec.keys)})" if spec.keys else spec.help)
-            handler: Callable[[], None] = getattr(self, f"_on_action_{spec.name}")
-            action.triggered.connect(lambda _=False, h=handler: h())
+            action.triggered.connect(lambda _=False, h=handlers[spec.name]: h())
             self.addAction(action)
             self.actions_by_name[spec.name] = action
         a = self.actions_by_name
@@ -132,11 +156,12 @@ class MainWindow(QMainWindow):
             button_action = QAction(text, self)
             button_action.setToolTip(a[name].toolTip())
             button_action.triggered.connect(a[name].trigger)
-            self.reader_pane.toolbar.addAction(button_action)
+            self.reader_pane.add_toolbar_action(button_action)
             self.pane_actions[name] = button_action
 
     def _init_menus(self) -> None:
         bar = self.menuBar()
+        bar.setObjectName("menuBar")
         for key, title in MENUS:
             menu = bar.addMenu(title)
             for spec in ACTIONS:
@@ -146,61 +171,57 @@ class MainWindow(QMainWindow):
                     menu.addAction(self.actions_by_name[spec.name])
 
     def _init_status_bar(self) -> None:
-        status = QStatusBar(self)
-        status.setObjectName("statusBar")
-        self.setStatusBar(status)
-        self.menuBar().setObjectName("menuBar")
+        self.setStatusBar(QStatusBar(self))
+        self.statusBar().setObjectName("statusBar")
         self.import_progress = ImportProgress(self)
-        status.addPermanentWidget(self.import_progress)
-
-    def _init_translation(self, translation: TranslationController | None) -> None:
-        """The translate toggle, bar, Retry, re-translate and selection popup (reader.gui.translation_ui)."""
-        self.translation_ui = TranslationUi(self, translation) if translation is not None else None
-
-    def _init_annotations(self) -> None:
-        """Highlights panel, highlight drawing, All highlights, tags, saved searches (reader.gui.annotations_ui)."""
-        from reader.gui.annotations_ui import AnnotationsUi
-
-        self.annotations = AnnotationsUi(self)
+        self.statusBar().addPermanentWidget(self.import_progress)
 
     def _connect_signals(self) -> None:
-        c = self.controller
+        c, ctl, ann, pane = self.controller, self.controllers, self.annotations, self.reader_pane
         self.sidebar.view_selected.connect(c.set_view)
+        self.sidebar.context_action_requested.connect(ann.on_sidebar_context_action)
         self.search.query_changed.connect(c.set_query)
+        self.search.save_requested.connect(ann.save_search)
         self.model.sort_requested.connect(c.set_sort)
         self.article_list.article_selected.connect(self._on_list_article_selected)
-        self.reader_pane.tag_add_requested.connect(self._on_pane_tag_add_requested)
-        self.reader_pane.tag_remove_requested.connect(self._on_pane_tag_remove_requested)
-        self.import_progress.cancel_requested.connect(self._on_import_cancel_requested)
+        pane.tag_add_requested.connect(lambda name: c.add_tags(self._shown_ids(), [name]))
+        pane.tag_remove_requested.connect(lambda name: c.remove_tag(self._shown_ids(), name))
+        self.import_progress.cancel_requested.connect(c.cancel_import)
+        self.article_shown.connect(self.translation_ui.show_article)
+        self.article_shown.connect(ann.show_article)
         c.list_ready.connect(self._on_controller_list_ready)
-        c.counts_ready.connect(self._on_controller_counts_ready)
+        c.counts_ready.connect(self.sidebar.set_counts)
+        c.counts_ready.connect(lambda _v, tags, _l: pane.set_known_tags([t.name for t in tags]))
+        c.counts_ready.connect(ann.set_counts)
         c.query_error.connect(self.search.set_error)
         c.articles_changed.connect(self._on_controller_articles_changed)
-        c.error.connect(self.show_error)
-        c.deleted.connect(self._on_controller_deleted)
-        c.import_started.connect(self._on_controller_import_started)
+        c.deleted.connect(lambda n: self._offer_undo(f"Deleted {n} article{'s' if n != 1 else ''}."))
+        c.import_started.connect(self.import_progress.start)
         c.import_progress.connect(self.import_progress.update_progress)
         c.import_finished.connect(self._on_controller_import_finished)
-        c.settled.connect(self._on_controller_settled)
-        c.runner.busy_changed.connect(self._on_runner_busy_changed)
+        c.ready.connect(self.ready)
+        ctl.annotations.highlight_deleted.connect(self._on_annotations_highlight_deleted)
+        ctl.annotations.highlights_changed.connect(c.reload_counts)  # has:highlights, saved searches
+        ctl.annotations.saved_searches_ready.connect(self.sidebar.set_saved_searches)
+        ctl.tags.tags_changed.connect(c.reload_counts)
+        ann.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        ann.article_requested.connect(self._on_annotations_article_requested)
+        for error in (c.error, ctl.annotations.error, ctl.tags.error):
+            error.connect(self.show_error)
 
     # --- state ------------------------------------------------------------------------------------
     def _restore_state(self) -> None:
         s = self.ui_state
-        geometry = s.value("window/geometry", QByteArray(), type=QByteArray)
+        geometry = cast(QByteArray, s.value("window/geometry", QByteArray(), type=QByteArray))
         if not geometry or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_SIZE)
-        split = s.value("window/splitter", QByteArray(), type=QByteArray)
+        split = cast(QByteArray, s.value("window/splitter", QByteArray(), type=QByteArray))
         if not split or not self.splitter.restoreState(split):
             self.splitter.setSizes(DEFAULT_SPLIT)
-        header = s.value("list/header", QByteArray(), type=QByteArray)
-        hh = self.article_list.horizontalHeader()
-        if header and hh.restoreState(header):
-            key = SORT_KEYS.get(hh.sortIndicatorSection())
-            if key is not None:
-                self.controller.sort = key
-                self.controller.descending = hh.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-        self._restore_article = s.value("list/last_article", 0, type=int) or None
+        sort = self.article_list.restore_header(cast(QByteArray, s.value("list/header", QByteArray(), type=QByteArray)))
+        if sort is not None:
+            self.controller.sort, self.controller.descending = sort
+        self._restore_article: int | None = cast(int, s.value("list/last_article", 0, type=int)) or None
 
     def save_state(self) -> None:
         s = self.ui_state
@@ -211,20 +232,18 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def apply_settings(self, settings: Settings, *, theme: bool = True) -> None:
-        """Use new settings now: reading font and size, dwell, theme."""
+        """Use new settings now: reading font and size, dwell, theme, translation."""
         self.settings = settings
         font = QFont(settings.reading_font or "DejaVu Serif")
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setPointSize(max(6, settings.reading_font_size))
         self.controller.dwell_ms = settings.mark_read_after_ms
-        if theme:
-            app = QApplication.instance()
-            if isinstance(app, QApplication):
-                apply_theme(app, settings.theme)
+        app = QApplication.instance()
+        if theme and isinstance(app, QApplication):
+            apply_theme(app, settings.theme)
         style_widgets(self)
         self.reader_pane.set_reading_font(font)
-        if self.translation_ui is not None:
-            self.translation_ui.controller.update_settings(settings)
+        self.controllers.translation.update_settings(settings)
 
     def start(self, files: list[str] | None = None) -> None:
         """Load the library (and seed / import) — call once, after show()."""
@@ -241,22 +260,13 @@ class MainWindow(QMainWindow):
 
     def show_article_id(self, article_id: int | None) -> None:
         self._leave_article()
-        article = self.controller.load_article(article_id) if article_id else None
-        self._show(article)
+        self._show(self.controller.load_article(article_id) if article_id else None)
 
     def _show(self, article: Article | None, keep_scroll: bool = False) -> None:
-        fraction = self.reader_pane.scroll_fraction() if keep_scroll else None
-        self.reader_pane.show_article(article)
-        self.reader_pane.set_search_terms(self.controller.terms)
+        self.reader_pane.present(article, self.controller.terms, keep_scroll=keep_scroll)
         if article is not None:
-            if fraction is not None:
-                self.reader_pane.set_scroll_fraction(fraction)
-            elif self.controller.terms and self.reader_pane.highlight_count():
-                self.reader_pane.scroll_to_first_highlight()
-            elif article.read_position > 0:
-                self.reader_pane.set_scroll_fraction(article.read_position)
             self._shown_position = article.read_position
-            self._update_star_button(article.starred)
+            self.pane_actions["toggle_star"].setText("★ Starred" if article.starred else "☆ Star")
         if not keep_scroll:
             self.controller.article_opened(article)
         self.article_shown.emit(article.id if article else 0)
@@ -266,8 +276,9 @@ class MainWindow(QMainWindow):
         if current is not None:
             self.controller.save_position(current.id, self.reader_pane.scroll_fraction(), self._shown_position)
 
-    def _update_star_button(self, starred: bool) -> None:
-        self.pane_actions["toggle_star"].setText("★ Starred" if starred else "☆ Star")
+    def _shown_ids(self) -> list[int]:
+        article_id = self.reader_pane.article_id()
+        return [article_id] if article_id else []
 
     # --- controller events ------------------------------------------------------------------------
     def _on_controller_list_ready(self, ids: list[int], select: int | None, partial: bool = False) -> None:
@@ -277,29 +288,17 @@ class MainWindow(QMainWindow):
             self.model.set_ids(ids)
             if partial:
                 self.model.mark_partial()
+        if not partial:  # search across translations: rows found only in their translation are marked
+            self.model.set_translation_matches(self.controller.translation_matches)
         self.search.set_count(None if partial else len(ids))
         self.statusBar().showMessage("Loading…" if partial else f"{len(ids):,} article{'s' if len(ids) != 1 else ''}")
         if not ids:
             self.show_article_id(None)
             return
-        wanted = (
-            select if select and select > 0 else None,
-            self._restore_article,
-            self.model.id_at(0) if select == FIRST_ROW else None,
-            current,
-        )
-        for candidate in wanted:
-            if candidate and self.article_list.select_id(candidate):
-                break
-        else:
-            self.article_list.select_row(0)
+        self.article_list.select_first((select if select and select > 0 else None, self._restore_article,
+                                        self.model.id_at(0) if select == FIRST_ROW else None, current))
         if not partial:
             self._restore_article = None
-
-    def _on_controller_counts_ready(self, views: dict[str, int], tags: list[Tag],
-                                    langs: list[tuple[str, int]]) -> None:
-        self.sidebar.set_counts(views, tags, langs)
-        self.reader_pane.tag_row.set_known_tags([t.name for t in tags])
 
     def _on_controller_articles_changed(self, ids: list[int]) -> None:
         self.model.refresh_ids(ids)
@@ -309,86 +308,38 @@ class MainWindow(QMainWindow):
             if article is not None:
                 self._show(article, keep_scroll=True)
 
-    def _on_controller_deleted(self, count: int) -> None:
-        self.message_bar.show_message(
-            f"Deleted {count} article{'s' if count != 1 else ''}.", action="Undo",
-            callback=self.controller.undo, timeout_ms=15_000,
-        )
+    def _offer_undo(self, text: str) -> None:
+        self.message_bar.show_message(text, action="Undo", callback=self._on_action_undo,
+                                      timeout_ms=UNDO_TIMEOUT_MS)
 
-    def _on_controller_import_started(self, total: int) -> None:
-        self.import_progress.start(total)
+    def _on_annotations_highlight_deleted(self, _highlight_id: int, quote: str) -> None:
+        short = " ".join(quote.split())
+        self._offer_undo(f"Deleted the highlight “{short if len(short) <= 40 else short[:39] + '…'}”.")
+
+    def _on_annotations_article_requested(self, article_id: int) -> None:
+        if not self.article_list.select_id(article_id):  # not in the current list: show it anyway
+            self.show_article_id(article_id)
 
     def _on_controller_import_finished(self, outcomes: list[ImportOutcome], cancelled: bool, quiet: bool) -> None:
         self.import_progress.finish()
-        skipped = [o for o in outcomes if o.status == "skipped"]
-        if quiet and not skipped:
+        if quiet and not any(o.status == "skipped" for o in outcomes):
             return
         dialog = dialogs.ImportSummaryDialog(outcomes, cancelled, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.last_import_summary = dialog
         dialog.open()
 
-    def _on_controller_settled(self) -> None:
-        self._settled = True
-        self._maybe_ready()
-
-    def _on_runner_busy_changed(self, busy: bool) -> None:
-        if not busy:
-            self._maybe_ready()
-
-    def _maybe_ready(self) -> None:
-        if self._settled and not self._ready_emitted and not self.controller.runner.pending():
-            self._ready_emitted = True
-            QTimer.singleShot(0, self.ready.emit)
-
-    def is_ready(self) -> bool:
-        return self._ready_emitted
-
     def show_error(self, message: str) -> None:
         if message:
             self.message_bar.show_message(message, kind="error")
 
-    # --- pane intents -----------------------------------------------------------------------------
-    def _on_pane_tag_add_requested(self, name: str) -> None:
-        article_id = self.reader_pane.article_id()
-        if article_id:
-            self.controller.add_tags([article_id], [name])
-
-    def _on_pane_tag_remove_requested(self, name: str) -> None:
-        article_id = self.reader_pane.article_id()
-        if article_id:
-            self.controller.remove_tag([article_id], name)
-
-    def _on_import_cancel_requested(self) -> None:
-        self.import_progress.cancelling()
-        self.controller.cancel_import()
-
-    # --- actions (one handler per entry of reader.gui.actions.ACTIONS) ----------------------------
-    def _selected(self) -> list[int]:
-        return self.article_list.selected_ids()
-
-    def _flag_toggle(self, name: str) -> None:
-        ids = self._selected()
-        if not ids:
-            return
-        summaries = self.controller.summaries(ids)
-        attr = {"read": "read", "starred": "starred", "archived": "archived"}[name]
-        value = not all(getattr(s, attr) for s in summaries.values())
-        self.controller.set_flag(ids, name, value)
-
-    def _on_action_import_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Import files", str(Path.home()), IMPORT_FILTER)
-        if files:
-            self.controller.import_paths(files)
-
-    def _on_action_import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
-        if folder:
-            self.controller.import_paths([folder])
+    # --- actions that open a dialog (the rest are one-liners in _action_handlers) -----------------
+    def _import(self, paths: list[str]) -> None:
+        if paths:
+            self.controller.import_paths(paths)
 
     def _on_action_preferences(self) -> None:
-        dialog = dialogs.PreferencesDialog(
-            self.settings, self, translation=self.translation_ui.controller if self.translation_ui else None)
+        dialog = dialogs.PreferencesDialog(self.settings, self, translation=self.controllers.translation)
         if dialog.exec() == dialogs.PreferencesDialog.DialogCode.Accepted:
             self.set_preferences(dialog.result_settings())
 
@@ -400,45 +351,13 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
         self.apply_settings(settings)
 
-    def _on_action_quit(self) -> None:
-        self.close()
-
     def _on_action_undo(self) -> None:
-        if self.controller.can_undo():
-            self.message_bar.hide_message()
-            self.controller.undo()
-        elif self.annotations.controller.can_undo():  # a deleted highlight
-            self.message_bar.hide_message()
-            self.annotations.controller.undo_delete()
-        else:
+        self.message_bar.hide_message()
+        if not self.controllers.undo.undo():
             self.statusBar().showMessage("Nothing to undo", 3000)
 
-    def _on_action_find(self) -> None:
-        self.search.focus()
-
-    def _on_action_next(self) -> None:
-        self.article_list.move(1)
-
-    def _on_action_previous(self) -> None:
-        self.article_list.move(-1)
-
-    def _on_action_page_down(self) -> None:
-        self.reader_pane.page(1)
-
-    def _on_action_page_up(self) -> None:
-        self.reader_pane.page(-1)
-
-    def _on_action_toggle_star(self) -> None:
-        self._flag_toggle("starred")
-
-    def _on_action_toggle_read(self) -> None:
-        self._flag_toggle("read")
-
-    def _on_action_archive(self) -> None:
-        self._flag_toggle("archived")
-
     def _on_action_add_tags(self) -> None:
-        ids = self._selected()
+        ids = self.article_list.selected_ids()
         if not ids:
             return
         dialog = dialogs.TagsDialog(len(ids), self.controller.known_tags, self)
@@ -451,69 +370,16 @@ class MainWindow(QMainWindow):
             return
         dialog = dialogs.MetadataDialog(article, self)
         if dialog.exec() == dialogs.MetadataDialog.DialogCode.Accepted:
-            edit = dialog.changes()
-            changes: dict[str, Any] = {k: v for k, v in vars(edit).items() if v not in (None, False)}
-            self.controller.update_article(article.id, **changes)
+            self.controller.update_article(article.id, **dialog.changes().as_changes())
 
     def _on_action_delete(self) -> None:
-        ids = self._selected()
-        if not ids:
-            return
-        index = self.article_list.currentIndex()
-        rows = [r for r in (self.model.row_of(i) for i in ids) if r is not None]
-        after_row = (max(rows) + 1) if rows else index.row() + 1
-        nxt = self.model.id_at(after_row) if after_row < self.model.total() else self.model.id_at(min(rows or [0]) - 1)
-        self.controller.delete(ids, nxt)
-
-    def _on_action_translate_toggle(self) -> None:
-        self.reader_pane.cycle_mode()
-
-    def _on_action_retranslate(self) -> None:
-        if self.translation_ui is not None:
-            self.translation_ui.retranslate_article()
-
-    def _on_action_highlight(self) -> None:
-        self.annotations.highlight_selection()
-
-    def _on_action_highlight_yellow(self) -> None:
-        self.annotations.highlight_selection("yellow")
-
-    def _on_action_highlight_green(self) -> None:
-        self.annotations.highlight_selection("green")
-
-    def _on_action_highlight_blue(self) -> None:
-        self.annotations.highlight_selection("blue")
-
-    def _on_action_highlight_pink(self) -> None:
-        self.annotations.highlight_selection("pink")
-
-    def _on_action_highlight_purple(self) -> None:
-        self.annotations.highlight_selection("purple")
-
-    def _on_action_note(self) -> None:
-        self.annotations.edit_note()
-
-    def _on_action_manage_tags(self) -> None:
-        self.annotations.open_tag_manager()
-
-    def _on_action_save_search(self) -> None:
-        self.annotations.save_search()
-
-    def _on_action_all_highlights(self) -> None:
-        self.annotations.open_all_highlights()
-
-    def _on_action_toggle_annotations(self) -> None:
-        self.annotations.toggle_panel()
+        ids = self.article_list.selected_ids()
+        if ids:
+            self.controller.delete(ids, self.article_list.id_after_removing(ids))
 
     def _on_action_shortcuts(self) -> None:
         self.shortcuts_dialog = dialogs.ShortcutsDialog(shortcut_rows(), self)
         self.shortcuts_dialog.open()
-
-    def _on_action_about(self) -> None:
-        QMessageBox.about(
-            self, "About Polyglot Reader",
-            f"<b>Polyglot Reader {reader.__version__}</b><p>Read articles offline in any language.</p>",
-        )
 
     # --- window events ----------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -524,22 +390,10 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.controller.import_paths(paths)
+            self._import(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._leave_article()
         self.save_state()
         super().closeEvent(event)
 
-
-def window_icon() -> QIcon:
-    from reader.paths import resource
-
-    icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256, 512):
-        png = resource(f"icons/icon-{size}.png")
-        if png.exists():
-            icon.addFile(str(png))
-    if icon.isNull():
-        icon = QIcon(str(resource("icon.svg")))
-    return icon

@@ -1,18 +1,34 @@
 """The one long-lived background task runner of the GUI (STYLE.md practice 4).
 
-Three lanes of plain Python threads, each thread with its own :class:`Library` (a SQLite connection
-belongs to one thread):
+What it does, exactly:
 
-* ``write``: one serialized writer for every small database write (flags, tags, edits, delete/undo);
-* ``read``: a small pool for heavy reads (the id list of a 100k library, search, counts);
-* ``long``: one thread for long jobs (imports), so a 1,000-file import never queues behind a star;
-* ``net``: two threads for network work (translation), so a slow provider never holds up a list
-  reload or an import.
+* It owns every database connection of the window. :attr:`TaskRunner.library` is the GUI thread's
+  :class:`Library` (small indexed reads: one article, a block of list rows); each worker thread
+  opens its own on first use and closes it when it stops (a SQLite connection belongs to one
+  thread). :meth:`TaskRunner.connection` returns the calling thread's one; nothing else in the GUI
+  opens a Library on the window's file.
+* Four lanes of plain Python threads:
 
-Results come back to the GUI thread through ONE signal on this long-lived QObject (a queued
-connection); callbacks are kept here, keyed by job id, so no per-job QObject is ever dropped.
-Jobs submitted with a ``key`` follow *latest wins*: a result of an older job with the same key is
-dropped (its callbacks never run).
+  - ``write`` (1 thread): the one serialized writer. Every database write of the window runs here:
+    flags, tags, edits, deletes and undo, highlights, saved searches, and translation results
+    (network threads hand their writes over with :meth:`TaskRunner.write_and_wait`);
+  - ``read`` (``read_workers`` threads): heavy reads (the id list of a 100k library, search,
+    counts, cached translations);
+  - ``long`` (1 thread): imports (they parse and store files; see *Exception* below) and
+    translation-pack installs, so a 1,000-file import never queues behind a star;
+  - ``net`` (2 threads): network work (translation); they read through their own connection and
+    never write: their writes go to the writer lane.
+
+  *Exception*: an import stores each parsed file on the ``long`` thread itself
+  (:func:`reader.core.importing.import_paths` parses and stores in one call, with a process pool
+  for large imports); SQLite's write lock serializes those commits with the writer lane. Every
+  other write, the import's "seeded" flag included, runs on the writer.
+* Results come back to the GUI thread through ONE signal on this long-lived QObject (a queued
+  connection); callbacks are kept here, keyed by job id, so no per-job QObject is ever dropped.
+* *Latest wins*: a result of an older job with the same ``key`` is dropped (its callbacks never
+  run); a queued read/network job whose key has a newer job is cancelled before it starts.
+* :meth:`shutdown` stops the read, long and network lanes first, then the writer, so writes those
+  lanes handed over (and a reading position saved on close) still land.
 
 Signals:
     _delivered(object): internal; a :class:`_Delivery` from a worker thread.
@@ -27,6 +43,7 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +92,8 @@ class Job:
 
 @dataclass
 class _Entry:
+    """A submitted job as the runner keeps it until its result is delivered."""
+
     job: Job
     fn: Callable[[TaskContext], Any]
     on_done: Callable[[Any], None] | None
@@ -85,7 +104,31 @@ class _Entry:
 
 
 @dataclass
+class _Call:
+    """A write handed to the writer lane by another worker thread (:meth:`TaskRunner.write_and_wait`).
+
+    (A plain Event and two fields rather than ``concurrent.futures.Future``: that import costs
+    ~17 ms on the window's start-up path.)
+    """
+
+    fn: Callable[[Library], Any]
+    finished: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: BaseException | None = None
+
+    def run(self, library: Library) -> None:
+        try:
+            self.value = self.fn(library)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the waiting thread
+            self.error = exc
+        finally:
+            self.finished.set()
+
+
+@dataclass
 class _Delivery:
+    """What a worker sends to the GUI thread: a job's result, error or progress payload."""
+
     job_id: int
     kind: str  # "done" | "error" | "progress"
     value: Any
@@ -104,7 +147,13 @@ class TaskRunner(QObject):
         self._entries: dict[int, _Entry] = {}
         self._latest: dict[str, int] = {}
         self._latest_job: dict[str, Job] = {}
-        self._queues: dict[str, queue.SimpleQueue[_Entry | None]] = {
+        #: the GUI thread's connection (opened first: a library that cannot open raises before any
+        #: thread starts)
+        self.library = Library(self.db_path)
+        self._gui_thread = threading.get_ident()
+        self._connections: dict[int, Library] = {}  # worker thread ident -> its connection
+        self._writer_ident: int | None = None
+        self._queues: dict[str, queue.SimpleQueue[_Entry | _Call | None]] = {
             "write": queue.SimpleQueue(), "read": queue.SimpleQueue(), "long": queue.SimpleQueue(),
             "net": queue.SimpleQueue(),
         }
@@ -171,6 +220,38 @@ class TaskRunner(QObject):
             self.busy_changed.emit(True)
         return job
 
+    def write_and_wait(self, fn: Callable[[Library], Any], timeout: float | None = None) -> Any:
+        """Run ``fn(library)`` on the writer lane and return its result (or raise its exception).
+
+        For worker threads (network, read) that must store something: they wait, the writer writes.
+        Called on the writer thread itself, ``fn`` runs at once. Never call it on the GUI thread.
+        """
+        if threading.get_ident() == self._writer_ident:
+            return fn(self.connection())
+        if threading.get_ident() == self._gui_thread:
+            raise RuntimeError("write_and_wait would block the GUI thread: use write()")
+        if self._closed and self._writer_ident is None:
+            raise TaskCancelled("the task runner is shut down")
+        call = _Call(fn)
+        self._queues["write"].put(call)
+        if not call.finished.wait(timeout):
+            raise TimeoutError("the writer lane did not answer in time")
+        if call.error is not None:
+            raise call.error
+        return call.value
+
+    def connection(self) -> Library:
+        """The calling thread's Library: the GUI's on the GUI thread, the worker's on a worker."""
+        if threading.get_ident() == self._gui_thread:
+            return self.library
+        ident = threading.get_ident()
+        library = self._connections.get(ident)
+        if library is None:
+            if not threading.current_thread().name.startswith(THREAD_PREFIX):
+                raise RuntimeError("only the GUI thread and the runner's workers have a connection")
+            library = self._connections[ident] = Library(self.db_path)
+        return library
+
     def pending(self) -> int:
         """Jobs submitted whose results have not been delivered yet."""
         return len(self._entries)
@@ -180,34 +261,38 @@ class TaskRunner(QObject):
 
     # --- worker side ------------------------------------------------------------------------------
     def _worker_loop(self, lane: str) -> None:
-        library: Library | None = None
         q = self._queues[lane]
+        if lane == "write":
+            self._writer_ident = threading.get_ident()
         try:
             while True:
                 entry = q.get()
                 if entry is None:
                     return
+                if isinstance(entry, _Call):
+                    entry.run(self.connection())
+                    continue
                 if entry.job.cancel_event.is_set() or (
                     lane in ("read", "net") and entry.job.key is not None and self._latest.get(entry.job.key) != entry.generation
                 ):
                     self._delivered.emit(_Delivery(entry.job.id, "error", TaskCancelled("cancelled")))
                     continue
                 try:
-                    if library is None:
-                        library = Library(self.db_path)
-                    job_id = entry.job.id
-                    ctx = TaskContext(
-                        library, entry.job.cancel_event,
-                        lambda payload, job_id=job_id: self._delivered.emit(_Delivery(job_id, "progress", payload)),
-                    )
+                    ctx = TaskContext(self.connection(), entry.job.cancel_event, partial(self._report, entry.job.id))
                     value = entry.fn(ctx)
                 except BaseException as exc:  # noqa: BLE001 - delivered to the GUI, never lost
                     self._delivered.emit(_Delivery(entry.job.id, "error", exc))
                 else:
                     self._delivered.emit(_Delivery(entry.job.id, "done", value))
         finally:
+            if lane == "write":
+                self._writer_ident = None
+            library = self._connections.pop(threading.get_ident(), None)
             if library is not None:
                 library.close()
+
+    def _report(self, job_id: int, payload: Any) -> None:
+        self._delivered.emit(_Delivery(job_id, "progress", payload))
 
     # --- GUI side ---------------------------------------------------------------------------------
     def _on_delivered(self, delivery: _Delivery) -> None:
@@ -253,18 +338,20 @@ class TaskRunner(QObject):
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Cancel queued reads and imports, finish queued writes (a reading position saved on
-        close must land), stop every thread and close their libraries. Idempotent."""
+        close must land), stop every thread (the writer last) and close every connection,
+        the GUI thread's included. Idempotent."""
         if self._closed:
             return
         self._closed = True
         for entry in list(self._entries.values()):
             if entry.lane != "write":
                 entry.job.cancel()
-        for lane, q in self._queues.items():
-            for t in self._threads:
-                if t.name.startswith(f"{THREAD_PREFIX}-{lane}-"):
-                    q.put(None)
-        for t in self._threads:
-            t.join(timeout)
+        for lanes in (("read", "long", "net"), ("write",)):
+            stopping = [t for t in self._threads if t.name.split("-")[2] in lanes]
+            for t in stopping:
+                self._queues[t.name.split("-")[2]].put(None)
+            for t in stopping:
+                t.join(timeout)
         self._entries.clear()
         self._latest.clear()
+        self.library.close()

@@ -10,7 +10,7 @@ list ~40% slower here. The article list is styled by the palette alone.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from reader.paths import resource
@@ -99,3 +99,15 @@ def style_widgets(root: QWidget) -> None:
         pal.setColor(QPalette.ColorRole.Highlight, QColor("#2e3a52" if dark else "#d9e4f7"))
         pal.setColor(QPalette.ColorRole.HighlightedText, QColor(DARK["text"] if dark else LIGHT["text"]))
         widget.setPalette(pal)
+
+
+def window_icon() -> QIcon:
+    """The app icon: the PNG sizes under resources/icons, else the SVG."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = resource(f"icons/icon-{size}.png")
+        if png.exists():
+            icon.addFile(str(png))
+    if icon.isNull():
+        icon = QIcon(str(resource("icon.svg")))
+    return icon

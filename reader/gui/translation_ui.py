@@ -1,14 +1,16 @@
-"""Wires the :class:`~reader.gui.translation.TranslationController` to the reader window: the
-translate toggle, the translation bar, inline Retry, the body's context menu (re-translate a
-paragraph or the article) and the “Translate selection” popup.
+"""The translation parts of the window: the translation bar, inline Retry, the body's context-menu
+section (re-translate a paragraph, the title or the article) and the “Translate selection” popup,
+connected to the :class:`~reader.gui.controllers.translation.TranslationController`.
 
-The window creates one :class:`TranslationUi` in ``_init_translation()``; everything translation
-needs from the window goes through here, so ``main_window`` stays thin (STYLE.md practice 2).
+:class:`TranslationUi` is built by the window with the reader pane and the controller, and uses
+only the pane's public API (:meth:`~reader.gui.widgets.reader_pane.ReaderPane.add_bar`,
+``add_menu_section``, ``set_translation_available``); it never reaches into the window. The
+window calls :meth:`TranslationUi.show_article` when an article is shown.
+
+Signals: none (it is wiring; the bar, popup and controller have theirs).
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction
@@ -16,12 +18,12 @@ from PySide6.QtWidgets import QMenu
 
 from reader.core.models import Article
 from reader.core.translation.service import TITLE
-from reader.gui.translation import TranslationController, TranslationStatus
+from reader.gui.controllers.translation import TranslationController
+from reader.gui.widgets.reader_pane import ReaderPane
 from reader.gui.widgets.selection_popup import SelectionPopup
-from reader.gui.widgets.translation_bar import TranslationBar
+from reader.gui.widgets.translation_bar import TranslationBar, TranslationStatus
 
-if TYPE_CHECKING:
-    from reader.gui.main_window import MainWindow
+MENU_ORDER = 10  #: the re-translate items go below the body menu's Copy / Select All
 
 
 def same_text(a: Article, b: Article) -> bool:
@@ -32,42 +34,34 @@ def same_text(a: Article, b: Article) -> bool:
 class TranslationUi(QObject):
     """The translation parts of the window (see the module docstring)."""
 
-    def __init__(self, window: MainWindow, controller: TranslationController) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, pane: ReaderPane, controller: TranslationController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.controller = controller
-        pane = self.pane = window.reader_pane
-        pane.translation_unavailable_reason = ""
+        self.pane = pane
+        pane.set_translation_available(True)
         self.bar = TranslationBar(pane)
-        layout = pane.layout()
-        layout.insertWidget(layout.indexOf(pane.info_bar) + 1, self.bar)
+        pane.add_bar(self.bar)
         self.popup = SelectionPopup(pane.browser)
+        pane.add_menu_section("translation", self._menu_items, order=MENU_ORDER)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         c, pane = self.controller, self.pane
-        self.window.article_shown.connect(self._on_window_article_shown)
-        self.window.controller.list_ready.connect(self._on_library_list_ready)
         pane.translate_mode_changed.connect(self._on_pane_translate_mode_changed)
         pane.paragraph_retry_requested.connect(self._on_pane_paragraph_retry_requested)
-        pane.browser.context_menu_about_to_show.connect(self._on_browser_context_menu_about_to_show)
         self.bar.cancel_requested.connect(c.cancel)
         self.bar.retry_requested.connect(c.retry)
         self.popup.translate_requested.connect(self._on_popup_translate_requested)
         c.translation_changed.connect(self._on_controller_translation_changed)
         c.status_changed.connect(self._on_controller_status_changed)
         c.mode_requested.connect(pane.set_mode)
-        c.availability_changed.connect(self._on_controller_availability_changed)
+        c.availability_changed.connect(pane.set_translation_available)
         c.selection_translated.connect(self.popup.show_result)
         c.selection_failed.connect(self.popup.show_error)
 
     # --- window / pane events ----------------------------------------------------------------------
-    def _on_library_list_ready(self, ids: list[int], select: object, partial: bool) -> None:
-        # search across translations: rows found only in their translation are marked in the list
-        if not partial:
-            self.window.model.translation_matches = set(self.window.controller.translation_matches)
-
-    def _on_window_article_shown(self, article_id: int) -> None:
+    def show_article(self, _article_id: int) -> None:
+        """The pane shows a new article (or the same one re-rendered): open its translation."""
         article = self.pane.article()
         self.popup.dismiss()
         st = self.controller.state()
@@ -89,26 +83,24 @@ class TranslationUi(QObject):
         lang = article.lang if article is not None and self.pane.mode() == "original" else None
         self.controller.translate_selection(text, lang)
 
-    def _on_pane_paragraph_retry_requested(self, index: int) -> None:
+    def _on_pane_paragraph_retry_requested(self, _index: int) -> None:
         self.controller.retry()
 
-    def _on_browser_context_menu_about_to_show(self, menu: QMenu, pos: QPoint) -> None:
-        if self.pane.article() is None or self.controller.state() is None:
-            return
-        if self.controller.unavailable_reason(self.pane.article()):  # type: ignore[arg-type]
-            return
-        menu.addSeparator()
+    def _menu_items(self, menu: QMenu, pos: QPoint) -> list[QAction | QMenu]:
+        article = self.pane.article()
+        if article is None or self.controller.state() is None or self.controller.unavailable_reason(article):
+            return []
+        items: list[QAction | QMenu] = []
         index = self.pane.paragraph_at(pos)
         if index is not None and self.pane.mode() != "original":
             one = QAction("Re-translate This Paragraph", menu)
             one.triggered.connect(lambda _=False, i=index: self.controller.retranslate(i))
-            menu.addAction(one)
+            items.append(one)
         title = QAction("Re-translate Title", menu)
         title.triggered.connect(lambda _=False: self.controller.retranslate(TITLE))
         whole = QAction("Re-translate Article", menu)
         whole.triggered.connect(lambda _=False: self.retranslate_article())
-        menu.addAction(title)
-        menu.addAction(whole)
+        return [*items, title, whole]
 
     # --- controller events -------------------------------------------------------------------------
     def _push(self) -> None:
@@ -126,15 +118,6 @@ class TranslationUi(QObject):
         if self.pane.mode() == "original" and status.state != "translating":
             status = TranslationStatus(status.article_id, "hidden")
         self.bar.set_status(status)
-
-    def _on_controller_availability_changed(self, available: bool, reason: str) -> None:
-        pane = self.pane
-        pane.translation_unavailable_reason = reason
-        for key in ("translation", "side_by_side"):
-            action = pane.mode_actions[key]
-            action.setEnabled(available)
-            label = action.text()
-            action.setToolTip(f"Show {label.lower()} (t cycles)" if available else f"Not translated: {reason}")
 
     # --- commands ----------------------------------------------------------------------------------
     def retranslate_article(self) -> None:

@@ -255,10 +255,10 @@ def test_saved_search_in_the_sidebar_with_count_filters_the_list(make_window, qt
     w = parts.window
     with qtbot.waitSignal(parts.controller.list_ready, timeout=10_000):
         w.search.field.setText("lang:ro")
-    assert w.annotations.save_search_action.isVisible()  # the ☆ in the search field
+    assert w.search.save_search_action.isVisible()  # the ☆ in the search field
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Romanian", True)))
     with qtbot.waitSignal(w.annotations.controller.saved_searches_ready, timeout=10_000):
-        w.annotations.save_search_action.trigger()
+        w.search.save_search_action.trigger()
     assert w.sidebar.saved_entries() == [("Romanian", "5")]
     with qtbot.waitSignal(parts.controller.list_ready, timeout=10_000):
         w.search.field.setText("")
@@ -307,7 +307,7 @@ def test_tag_manager_rename_and_merge_update_the_sidebar(make_window, qtbot, tmp
     assert w.sidebar.model().index(idx.row(), 1, idx.parent()).data() == "7"
     # colour: a swatch in the sidebar
     with qtbot.waitSignal(parts.controller.counts_ready, timeout=10_000):
-        w.annotations.controller.set_tag_color("region/belarus", "#3b82e0")
+        parts.tags.set_tag_color("region/belarus", "#3b82e0")
     idx = w.sidebar._find("tag", "region/belarus")
     from reader.gui.widgets.sidebar import COLOR_ROLE
 

@@ -361,17 +361,16 @@ def pten_dir() -> Path:
 
 
 def test_pack_install_and_remove_from_the_preferences_page(qtbot, tmp_path: Path, pten_dir: Path) -> None:  # noqa: ANN001
+    from reader.gui.controllers.translation import TranslationController, install_pack_job
     from reader.gui.tasks import TaskRunner
-    from reader.gui.translation import TranslationController, install_pack_job
     from reader.gui.widgets.translation_prefs import TranslationPrefsPage
 
     db = tmp_path / "lib.db"
     make_library(db)
     root = tmp_path / "packs"
     runner = TaskRunner(db)
-    lib = Library(db)
     try:
-        controller = TranslationController(lib, runner, Settings(), packs_root=root)
+        controller = TranslationController(runner, Settings(), packs_root=root)
         page = TranslationPrefsPage(Settings(), controller)
         qtbot.addWidget(page)
         assert page.installed_pairs() == []
@@ -398,7 +397,6 @@ def test_pack_install_and_remove_from_the_preferences_page(qtbot, tmp_path: Path
     finally:
         runner.shutdown()
         controller.close()
-        lib.close()
 
 
 def test_offline_pack_translates_an_article_in_the_window(make_window, qtbot, tmp_path: Path,  # noqa: ANN001

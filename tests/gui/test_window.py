@@ -350,7 +350,7 @@ def test_preferences_dialog_collects_values(qtbot) -> None:  # noqa: ANN001
     dialog = PreferencesDialog(Settings())
     qtbot.addWidget(dialog)
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
-    dialog.size.setValue(19)
+    dialog.size_box.setValue(19)
     dialog.target.setCurrentIndex(dialog.target.findData("lt"))
     dialog.dwell.setValue(750)
     s = dialog.result_settings()

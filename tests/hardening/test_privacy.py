@@ -21,9 +21,9 @@ from PySide6.QtGui import QDesktopServices, QTextCursor  # noqa: TID251 - a GUI 
 from PySide6.QtWidgets import QApplication, QMessageBox, QTextBrowser  # noqa: TID251 - a GUI test outside tests/gui
 
 from reader.cli import main as cli_main
+from reader.core.library_ops import Annotations
 from reader.core.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, markdown_to_html, sanitize_html
 from reader.core.storage import Library
-from reader.core.storage.annotations import Annotations
 from reader.gui.widgets.annotations_panel import AnnotationsPanel
 from reader.gui.widgets.reader_pane import ReaderPane
 from reader.gui.widgets.selection_popup import SelectionPopup

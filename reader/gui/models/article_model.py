@@ -13,7 +13,7 @@ Signals:
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -61,9 +61,20 @@ class ArticleTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         #: ids found by the search only in their cached translation: marked "⇄" in the title
-        self.translation_matches: set[int] = set()
+        self._translation_matches: frozenset[int] = frozenset()
 
     # --- content --------------------------------------------------------------------------------
+    def set_translation_matches(self, ids: Iterable[int]) -> None:
+        """Mark these rows as found only in their cached translation ("⇄" and a tooltip)."""
+        ids = frozenset(ids)
+        if ids != self._translation_matches:
+            self._translation_matches = ids
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0, COL_TITLE), self.index(self.rowCount() - 1, COL_TITLE))
+
+    def translation_matches(self) -> frozenset[int]:
+        return self._translation_matches
+
     def set_ids(self, ids: Sequence[int]) -> None:
         """Show these ids (in this order); the first page is loaded, the rest on demand."""
         self.beginResetModel()
@@ -189,7 +200,7 @@ class ArticleTableModel(QAbstractTableModel):
         if s is None:
             return None
         if role == _DISPLAY:
-            if col == COL_TITLE and s.id in self.translation_matches:
+            if col == COL_TITLE and s.id in self._translation_matches:
                 return "⇄ " + s.title
             return self._display(s, col)
         if role == _FONT:
@@ -198,7 +209,7 @@ class ArticleTableModel(QAbstractTableModel):
             return _CENTER if col in (COL_STAR, COL_LANG) else None
         if role == _TOOLTIP:
             if col == COL_TITLE:
-                return s.title + ("\n(matched in the translation)" if s.id in self.translation_matches else "")
+                return s.title + ("\n(matched in the translation)" if s.id in self._translation_matches else "")
             if col == COL_LANG:
                 return f"{language_name(s.lang)} — detected with {s.lang_confidence:.0%} confidence"
             if col == COL_TAGS and s.tags:

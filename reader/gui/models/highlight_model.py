@@ -16,8 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from reader.core.annotations import Highlight
-from reader.core.storage.annotations import HighlightRow
+from reader.core.models import Highlight, HighlightRow
 
 HIGHLIGHT_ROLE = Qt.ItemDataRole.UserRole + 10
 ROW_ROLE = Qt.ItemDataRole.UserRole + 11

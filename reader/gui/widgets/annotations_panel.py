@@ -37,11 +37,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.annotations import COLORS, Highlight
+from reader.core.models import COLORS, Highlight
 from reader.core.rendering import markdown_to_html
-from reader.gui.annotations import SWATCH
 from reader.gui.models.highlight_model import HighlightListModel
 from reader.gui.widgets.highlights_view import HighlightListView
+from reader.gui.widgets.palette import SWATCH
 from reader.gui.widgets.reader_pane import OfflineTextBrowser, confirm_open_link
 
 
@@ -273,6 +273,11 @@ class AnnotationsPanel(QWidget):
             return
         self.note_editor.show_preview(False)
         self.note_editor.editor.setFocus()
+
+    def edit_article_note(self) -> None:
+        """Put the cursor in the article's note (the editor, not its preview)."""
+        self.article_note.show_preview(False)
+        self.article_note.editor.setFocus()
 
     def highlights(self) -> list[Highlight]:
         out = [self.model.highlight_at(r) for r in range(self.model.rowCount())]

@@ -6,7 +6,9 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
@@ -19,6 +21,7 @@ from reader.gui.models.article_model import (
     COL_TAGS,
     COL_TITLE,
     HEADERS,
+    SORT_KEYS,
     ArticleTableModel,
 )
 
@@ -83,6 +86,26 @@ class ArticleList(QTableView):
         self.select_row(row)
         return True
 
+    def restore_header(self, state: QByteArray) -> tuple[str, bool] | None:
+        """Restore the columns and sort indicator; returns the (sort key, descending) it shows."""
+        header = self.horizontalHeader()
+        if not state or not header.restoreState(state):
+            return None
+        key = SORT_KEYS.get(header.sortIndicatorSection())
+        return None if key is None else (key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+
+    def select_first(self, candidates: Sequence[int | None]) -> None:
+        """Make the first listed of ``candidates`` current, else the first row."""
+        if not any(candidate and self.select_id(candidate) for candidate in candidates):
+            self.select_row(0)
+
+    def id_after_removing(self, ids: Sequence[int]) -> int | None:
+        """The article to show once ``ids`` are gone: the row after the last of them, else before."""
+        model = self._model
+        rows = [r for r in (model.row_of(i) for i in ids) if r is not None]
+        after_row = (max(rows) + 1) if rows else self.currentIndex().row() + 1
+        return model.id_at(after_row) if after_row < model.total() else model.id_at(min(rows or [0]) - 1)
+
     def select_row(self, row: int) -> None:
         if self._model.total() == 0:
             return
@@ -92,7 +115,7 @@ class ArticleList(QTableView):
         self.setCurrentIndex(index)
         self.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
-    def move(self, step: int) -> None:
+    def step(self, step: int) -> None:
         """j / k: next / previous article."""
         index = self.currentIndex()
         self.select_row((index.row() + step) if index.isValid() else 0)

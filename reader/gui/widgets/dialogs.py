@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtGui import QFont
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFontComboBox,
     QFormLayout,
     QHeaderView,
@@ -32,8 +34,7 @@ from PySide6.QtWidgets import (
 from reader.core.models import Article, ImportOutcome
 from reader.core.settings import Settings
 from reader.gui.langnames import language_label
-from reader.gui.translation import TranslationController
-from reader.gui.widgets.translation_prefs import TranslationPrefsPage
+from reader.gui.widgets.translation_prefs import PackManager, TranslationPrefsPage
 
 COMMON_LANGS = ("en", "ro", "lt", "uk", "ru", "be", "pl", "de", "fr", "es", "it", "pt")
 
@@ -48,6 +49,10 @@ class MetadataEdit:
     source: str | None = None
     url: str | None = None
     lang: str | None = None
+
+    def as_changes(self) -> dict[str, str | bool]:
+        """The changed fields as keyword arguments for an edit."""
+        return {k: v for k, v in vars(self).items() if v not in (None, False)}
 
 
 class MetadataDialog(QDialog):
@@ -147,7 +152,7 @@ class PreferencesDialog(QDialog):
     """General (theme, reading font and size, mark-read delay) and Translation tabs."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *,
-                 translation: TranslationController | None = None) -> None:
+                 translation: PackManager | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setMinimumWidth(460)
@@ -158,15 +163,15 @@ class PreferencesDialog(QDialog):
         for key, label in (("system", "Follow system"), ("light", "Light"), ("dark", "Dark")):
             self.theme.addItem(label, key)
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
-        self.font = QFontComboBox()
+        self.font_box = QFontComboBox()
         if settings.reading_font:
-            self.font.setCurrentFont(QFont(settings.reading_font))
+            self.font_box.setCurrentFont(QFont(settings.reading_font))
         else:
-            self.font.setCurrentFont(QFont("DejaVu Serif"))
-        self.size = QSpinBox()
-        self.size.setRange(8, 32)
-        self.size.setSuffix(" pt")
-        self.size.setValue(settings.reading_font_size)
+            self.font_box.setCurrentFont(QFont("DejaVu Serif"))
+        self.size_box = QSpinBox()
+        self.size_box.setRange(8, 32)
+        self.size_box.setSuffix(" pt")
+        self.size_box.setValue(settings.reading_font_size)
         self.target = self.translation_page.target  # the Translation tab's "Translate into"
         self.dwell = QSpinBox()
         self.dwell.setRange(0, 60_000)
@@ -174,8 +179,8 @@ class PreferencesDialog(QDialog):
         self.dwell.setSuffix(" ms")
         self.dwell.setValue(settings.mark_read_after_ms)
         form.addRow("&Theme", self.theme)
-        form.addRow("Reading &font", self.font)
-        form.addRow("Font &size", self.size)
+        form.addRow("Reading &font", self.font_box)
+        form.addRow("Font &size", self.size_box)
         form.addRow("Mark read &after", self.dwell)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -199,8 +204,8 @@ class PreferencesDialog(QDialog):
         """A copy of the settings with this dialog's values."""
         s = Settings.from_dict(self._settings.to_dict())
         s.theme = str(self.theme.currentData())
-        s.reading_font = self.font.currentFont().family()
-        s.reading_font_size = int(self.size.value())
+        s.reading_font = self.font_box.currentFont().family()
+        s.reading_font_size = int(self.size_box.value())
         s.mark_read_after_ms = int(self.dwell.value())
         return self.translation_page.apply(s)
 
@@ -266,3 +271,23 @@ class ImportSummaryDialog(QDialog):
 
     def text(self) -> str:
         return self.details.toPlainText()
+
+
+IMPORT_FILTER = "Articles (*.txt *.md *.markdown *.html *.htm *.json *.epub);;All files (*)"
+
+
+def ask_import_files(parent: QWidget | None) -> list[str]:
+    """Files to import (a native file dialog); empty when cancelled."""
+    files, _ = QFileDialog.getOpenFileNames(parent, "Import files", str(Path.home()), IMPORT_FILTER)
+    return list(files)
+
+
+def ask_import_folder(parent: QWidget | None) -> list[str]:
+    """A folder to import, as a one-item list; empty when cancelled."""
+    folder = QFileDialog.getExistingDirectory(parent, "Import a folder", str(Path.home()))
+    return [folder] if folder else []
+
+
+def show_about(parent: QWidget | None, version: str) -> None:
+    QMessageBox.about(parent, "About Polyglot Reader",
+                      f"<b>Polyglot Reader {version}</b><p>Read articles offline in any language.</p>")

@@ -36,13 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.annotations import COLORS, Highlight
 from reader.core.errors import QueryError, ReaderError
+from reader.core.models import COLORS, Highlight, HighlightFilter, HighlightRow
 from reader.core.rendering import markdown_to_html
-from reader.core.storage.annotations import HighlightFilter, HighlightRow
-from reader.gui.annotations import SWATCH, paint_color
 from reader.gui.langnames import language_label
 from reader.gui.models.highlight_model import HIGHLIGHT_ROLE, ROW_ROLE, HighlightListModel
+from reader.gui.widgets.palette import SWATCH, paint_color
 
 PAGE = 100
 FIRST_PAGE = 40  # a screenful and more: the first page paints at once, the rest comes on scrolling
@@ -154,7 +153,11 @@ class HighlightDelegate(QStyledItemDelegate):
 
 
 class HighlightListView(QListView):
-    """A list of highlight cards (variable heights, smooth scrolling)."""
+    """A list of highlight cards (variable heights, smooth scrolling).
+
+    Signals:
+        activated_row(int): a card was double-clicked or Enter was pressed on it (its row).
+    """
 
     activated_row = Signal(int)
 

@@ -25,6 +25,7 @@ class ImportProgress(QWidget):
         self.bar.setFixedWidth(160)
         self.bar.setTextVisible(False)
         self.cancel = QPushButton("Cancel", self)
+        self.cancel.clicked.connect(lambda _=False: self.cancelling())
         self.cancel.clicked.connect(self.cancel_requested)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)

@@ -68,7 +68,9 @@ class MessageBar(QFrame):
         self.hide()
 
     def text(self) -> str:
-        return self.label.text() if self.isVisibleTo(self.parentWidget()) else ""
+        parent = self.parentWidget()
+        visible = self.isVisibleTo(parent) if parent is not None else self.isVisible()
+        return self.label.text() if visible else ""
 
     def kind(self) -> str:
         return str(self.property("kind"))

@@ -12,14 +12,20 @@ Signals:
     tag_remove_requested(str): the × of a tag chip.
     link_activated(str): a link in the byline was clicked.
     paragraph_retry_requested(int): the inline Retry of a failed paragraph (index; -1 = the title).
-    ArticleBrowser.context_menu_about_to_show(QMenu, QPoint): add items to the body's context menu
-        (the point is in viewport coordinates; :meth:`ReaderPane.paragraph_at` maps it).
+    ArticleBrowser.context_menu_about_to_show(QMenu, QPoint): the body's context menu is about to
+        show (the point is in viewport coordinates; :meth:`ReaderPane.paragraph_at` maps it). The
+        pane answers it by adding the sections registered with :meth:`ReaderPane.add_menu_section`.
+
+Small APIs features use instead of reaching inside: :meth:`ReaderPane.set_translation_available`,
+:meth:`ReaderPane.add_menu_section` (ordered sections of the body's context menu, so the menu does
+not depend on connection order) and :meth:`ReaderPane.add_bar` (a bar under the info bar).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -132,8 +138,8 @@ class OfflineTextBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.refused_resources: list[str] = []
 
-    def loadResource(self, type: int, name: QUrl) -> object:  # noqa: A002, N802 - Qt's API
-        url = link_text(name)
+    def loadResource(self, type: int, name: QUrl | str) -> object:  # noqa: A002, N802 - Qt's API
+        url = link_text(QUrl(name))
         if url not in self.refused_resources:  # Qt asks again on every layout: keep each URL once
             self.refused_resources = [*self.refused_resources[-199:], url]
         return None
@@ -241,6 +247,20 @@ class TagRow(QWidget):
             self.tag_add_requested.emit(name)
 
 
+#: builds one context-menu section: (menu, point in viewport coordinates) -> its items (none: skipped)
+MenuBuilder = Callable[[QMenu, QPoint], "Sequence[QAction | QMenu]"]
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    """One section of the body's context menu: ``order`` < 0 goes above the standard items (Copy,
+    Select All), >= 0 below them; sections are separated by separators, lowest order first."""
+
+    name: str
+    order: int
+    build: MenuBuilder
+
+
 class ReaderPane(QWidget):
     """The right pane. See the module docstring for its signals."""
 
@@ -266,7 +286,8 @@ class ReaderPane(QWidget):
         self._title_pos = 0
         self.reading_font = QFont("DejaVu Serif")
         self.reading_font.setPointSize(13)
-        self.translation_unavailable_reason = NO_ENGINE
+        self._unavailable_reason = NO_ENGINE
+        self._menu_sections: list[MenuSection] = []
         self._init_toolbar()
         self._init_body()
 
@@ -306,6 +327,7 @@ class ReaderPane(QWidget):
         layout.addWidget(self.tag_row)
         self.browser = ArticleBrowser(self)
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
+        self.browser.context_menu_about_to_show.connect(self._on_browser_context_menu_about_to_show)
         layout.addWidget(self.browser, 1)
         self.placeholder = QLabel("No article selected", self)
         self.placeholder.setObjectName("placeholder")
@@ -314,8 +336,68 @@ class ReaderPane(QWidget):
         self.show_article(None)
 
     # --- public API -----------------------------------------------------------------------------
+    def set_translation_available(self, available: bool, reason: str = "") -> None:
+        """Whether the shown article can be translated, and why not: enables the translated modes
+        (their tooltips say why not) and is what the info bar says when a translated mode is asked
+        for without a translation."""
+        self._unavailable_reason = "" if available else (reason or NO_ENGINE)
+        for key in ("translation", "side_by_side"):
+            action = self.mode_actions[key]
+            action.setEnabled(available)
+            label = dict(MODES)[key]
+            action.setToolTip(f"Show {label.lower()} (t cycles)" if available else f"Not translated: {reason}")
+
+    def translation_unavailable_reason(self) -> str:
+        """Why the shown article cannot be translated ("" when it can)."""
+        return self._unavailable_reason
+
+    def add_menu_section(self, name: str, build: MenuBuilder, *, order: int) -> None:
+        """Add (or replace, by ``name``) a section of the body's context menu; see :class:`MenuSection`."""
+        self._menu_sections = [m for m in self._menu_sections if m.name != name]
+        self._menu_sections.append(MenuSection(name, order, build))
+        self._menu_sections.sort(key=lambda m: m.order)
+
+    def add_bar(self, bar: QWidget) -> None:
+        """Put a feature's bar (e.g. the translation bar) under the info bar, above the tag row."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.tag_row), bar)
+
+    def _on_browser_context_menu_about_to_show(self, menu: QMenu, pos: QPoint) -> None:
+        standard = menu.actions()
+        first = standard[0] if standard else None
+        for section in self._menu_sections:
+            items = list(section.build(menu, pos))
+            if not items:
+                continue
+            actions = [item.menuAction() if isinstance(item, QMenu) else item for item in items]
+            if section.order < 0 and first is not None:  # above the standard items
+                menu.insertActions(first, actions)
+                menu.insertSeparator(first)
+                continue
+            if menu.actions():
+                menu.addSeparator()
+            menu.addActions(actions)
+
     def article(self) -> Article | None:
         return self._article
+
+    def add_toolbar_action(self, action: QAction) -> None:
+        """An article action on the pane's toolbar (after the translate modes)."""
+        self.toolbar.addAction(action)
+
+    def set_known_tags(self, names: Sequence[str]) -> None:
+        """The library's tags, offered while typing in the tag row."""
+        self.tag_row.set_known_tags(names)
+
+    def has_selection(self) -> bool:
+        """Whether some of the article's text is selected."""
+        return self.browser.textCursor().hasSelection()
+
+    def clear_selection(self) -> None:
+        cursor = self.browser.textCursor()
+        cursor.clearSelection()
+        self.browser.setTextCursor(cursor)
 
     def article_id(self) -> int | None:
         return self._article.id if self._article else None
@@ -359,6 +441,21 @@ class ReaderPane(QWidget):
         if article is not None:
             self.tag_row.set_tags(article.tags)
         self._render(keep_scroll=False)
+
+    def present(self, article: Article | None, terms: Sequence[Term], *, keep_scroll: bool = False) -> None:
+        """Show an article for reading: search matches marked; scrolled to where reading resumes
+        (kept when ``keep_scroll``, else the first match of a search, else the saved position)."""
+        fraction = self.scroll_fraction() if keep_scroll else None
+        self.show_article(article)
+        self.set_search_terms(terms)
+        if article is None:
+            return
+        if fraction is not None:
+            self.set_scroll_fraction(fraction)
+        elif terms and self.highlight_count():
+            self.scroll_to_first_highlight()
+        elif article.read_position > 0:
+            self.set_scroll_fraction(article.read_position)
 
     def update_paragraph(self, index: int, text: str | None) -> None:
         """A translated paragraph arrived: show it (the scroll position is kept)."""
@@ -522,8 +619,8 @@ class ReaderPane(QWidget):
             self.info_bar.hide_message()
             return
         mode = self._mode
-        if mode != "original" and not self._translation_ready() and self.translation_unavailable_reason:
-            self.info_bar.show_message(f"Translation is not available: {self.translation_unavailable_reason}",
+        if mode != "original" and not self._translation_ready() and self._unavailable_reason:
+            self.info_bar.show_message(f"Translation is not available: {self._unavailable_reason}",
                                        kind="info")
             mode = "original"
         else:

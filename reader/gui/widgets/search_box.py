@@ -1,12 +1,16 @@
 """The search box: debounced (30 ms), the CLI's query syntax, a result count and inline errors.
 
+A ☆ inside the field (shown while there is a search) asks to save the search as a smart view.
+
 Signals:
     query_changed(str): the text, once typing paused (or at once on Enter).
+    save_requested(str): the ☆ "Save Search…" was clicked (the query, stripped).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 # The issue wants results <= 100 ms after the last keystroke, so the debounce must stay well under
@@ -15,10 +19,26 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidg
 DEBOUNCE_MS = 30
 
 
+def glyph_icon(glyph: str, color: QColor, size: int = 16) -> QIcon:
+    """A one-character icon (the ☆ of "Save Search…")."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    font = painter.font()
+    font.setPixelSize(size - 2)
+    painter.setFont(font)
+    painter.setPen(color)
+    painter.drawText(pix.rect(), Qt.AlignmentFlag.AlignCenter, glyph)
+    painter.end()
+    return QIcon(pix)
+
+
 class SearchBox(QWidget):
     """A search field with a count label and an error line. See the module docstring."""
 
     query_changed = Signal(str)
+    save_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +74,18 @@ class SearchBox(QWidget):
         self.field.textChanged.connect(self._on_field_text_changed)
         self.field.returnPressed.connect(self._emit)
         self._last_emitted: str | None = None
+        self._init_save_action()
+
+    def _init_save_action(self) -> None:
+        field = self.field
+        self.save_search_action = QAction(glyph_icon("☆", field.palette().color(QPalette.ColorRole.Text)),
+                                          "Save Search…", field)
+        self.save_search_action.setObjectName("saveSearchAction")
+        self.save_search_action.setToolTip("Save this search as a smart view in the sidebar (Ctrl+Shift+S)")
+        self.save_search_action.triggered.connect(lambda _=False: self.save_requested.emit(self.text().strip()))
+        field.addAction(self.save_search_action, QLineEdit.ActionPosition.TrailingPosition)
+        self.save_search_action.setVisible(False)
+        field.textChanged.connect(lambda text: self.save_search_action.setVisible(bool(text.strip())))
 
     def text(self) -> str:
         return self.field.text()

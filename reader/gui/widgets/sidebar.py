@@ -21,8 +21,8 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
 from reader.core.models import Tag
-from reader.gui.annotations import swatch_icon
 from reader.gui.langnames import language_label
+from reader.gui.widgets.palette import swatch_icon
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2

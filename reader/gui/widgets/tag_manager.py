@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.models import Tag
-from reader.gui.annotations import swatch_icon
+from reader.gui.widgets.palette import swatch_icon
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 COLOR_ROLE = Qt.ItemDataRole.UserRole + 2

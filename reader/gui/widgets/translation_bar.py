@@ -1,6 +1,7 @@
 """The translation bar under the reader toolbar: progress while translating, and plain words when
 something is missing ("7 of 12 paragraphs cached — the server cannot be reached"), with Cancel or
-Retry. It shows a :class:`~reader.gui.translation.TranslationStatus`; it decides nothing.
+Retry. It shows a :class:`TranslationStatus` (defined here: the bar's input, which the translation
+controller produces); it decides nothing.
 
 Signals:
     cancel_requested(): the Cancel button was clicked.
@@ -8,6 +9,8 @@ Signals:
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.gui.translation import TranslationStatus
-
 DONE_TIMEOUT_MS = 4000
 #: (background, border, text) per theme and kind: the same tints as the window's message bar
 COLORS = {
@@ -31,6 +32,33 @@ COLORS = {
     ("dark", "info"): ("#1e2a3f", "#2e3a52", "#c9d8f5"),
     ("dark", "error"): ("#3b1e1c", "#5a2a26", "#f6c7c2"),
 }
+
+
+@dataclass(frozen=True)
+class TranslationStatus:
+    """What the translation bar shows. ``state``: hidden | translating | failed | cancelled | done."""
+
+    article_id: int
+    state: str
+    done: int = 0
+    total: int = 0
+    ready: int = 0
+    paragraphs: int = 0
+    failed: int = 0
+    message: str = ""
+
+    def text(self) -> str:
+        if self.state == "translating":
+            return f"Translating {min(self.done + 1, self.total)} of {self.total}…"
+        if self.state == "failed":
+            what = f"{self.ready} of {self.paragraphs} paragraphs cached" if self.ready < self.paragraphs else (
+                "Title not translated")
+            return f"{what} — {self.message}" if self.message else what
+        if self.state == "cancelled":
+            return f"Translation cancelled: {self.ready} of {self.paragraphs} paragraphs translated"
+        if self.state == "done":
+            return self.message
+        return ""
 
 
 class TranslationBar(QFrame):

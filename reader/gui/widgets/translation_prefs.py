@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,7 +42,6 @@ from reader.core.settings import Settings
 from reader.core.translation.packs import DEFAULT_PACKS_URL, KNOWN_FILES, Pack
 from reader.core.translation.providers import base_lang
 from reader.gui.langnames import language_label, language_name
-from reader.gui.translation import TranslationController
 
 COMMON_LANGS = ("en", "ro", "lt", "uk", "ru", "be", "pl", "de", "fr", "es", "it", "pt")
 PROVIDER_LABELS = (("auto", "Automatic (offline pack when installed, else online)"), ("google", "Google"),
@@ -77,6 +77,22 @@ def _key_status(provider: str) -> str:
         return "No key stored"
 
 
+class PackManager(Protocol):
+    """What the page needs to manage packs (the translation controller provides it): installed
+    packs, the three intents, and signals ``packs_changed(object)``, ``pack_progress(int, int, str)``,
+    ``pack_finished(str)`` and ``pack_failed(str)``. The page never imports the controller."""
+
+    packs_changed: Any
+    pack_progress: Any
+    pack_finished: Any
+    pack_failed: Any
+
+    def packs(self) -> list[Pack]: ...
+    def install_pack(self, path: str) -> None: ...
+    def remove_pack(self, pair: str) -> None: ...
+    def download_pack(self, pair: str, base_url: str) -> None: ...
+
+
 class TranslationPrefsPage(QWidget):
     """See the module docstring."""
 
@@ -84,7 +100,7 @@ class TranslationPrefsPage(QWidget):
     remove_requested = Signal(str)
     download_requested = Signal(str, str)
 
-    def __init__(self, settings: Settings, controller: TranslationController | None = None,
+    def __init__(self, settings: Settings, controller: PackManager | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("translationPrefs")
@@ -213,7 +229,7 @@ class TranslationPrefsPage(QWidget):
         layout.addWidget(self.pack_status)
         return box
 
-    def _bind(self, controller: TranslationController) -> None:
+    def _bind(self, controller: PackManager) -> None:
         self.install_requested.connect(controller.install_pack)
         self.remove_requested.connect(controller.remove_pack)
         self.download_requested.connect(controller.download_pack)

@@ -1,75 +1,31 @@
-"""Highlights, notes, saved searches and tag management in the window: the controller and the text layer.
+"""Highlights in the reader pane: where each shown paragraph sits, and the layer that paints.
 
-:class:`AnnotationsController` is the only GUI code that reads or writes highlights, notes, saved
-searches and tags (through the one :class:`~reader.gui.tasks.TaskRunner`: writes on the write lane,
-counts and lists on the read lane, latest wins). Widgets emit intents; the window forwards them here.
+:class:`PaneGeometry` maps between the pane's current document (Qt positions count UTF-16 units) and
+the article: code-point positions in ``Article.body`` for the original text, or the paragraph index
+and the selected translated text for a translation. The body is stored as paragraphs joined by blank
+lines (``paragraph_spans``), each paragraph rendered as one block (one table cell side by side), so
+a position maps exactly.
 
-:class:`HighlightLayer` draws an article's highlights into the reader pane's document (char-format
-backgrounds, so they coexist with the search-match ExtraSelections) and maps a selection in the pane
-back to the article: code-point positions in ``Article.body`` for the original text, or the
-paragraph index and the selected translated text for a translation. Qt positions count UTF-16
-units; the body is stored as paragraphs joined by blank lines (``paragraph_spans``), each paragraph
-rendered as one block (one table cell side by side), so a position maps exactly.
-
-Signals (AnnotationsController):
-    highlights_ready(int, object, object): (article id, list of Highlight, article note or None).
-    highlight_created(object): a new Highlight (the panel selects it).
-    highlight_deleted(int, str): (id, quote) — Undo is possible.
-    highlights_changed(): something changed library-wide (the All-highlights view refreshes).
-    saved_searches_ready(object): list of SavedSearch with counts.
-    tags_changed(): tags were renamed/merged/deleted/coloured (the sidebar reloads its counts).
-    error(str): a one-line, user-facing message.
+:class:`HighlightLayer` draws an article's highlights into that document (char-format backgrounds,
+so they coexist with the search-match ExtraSelections) and reads the selection back out. It is a
+view helper: it takes :class:`~reader.core.models.Highlight` values and never reads or writes the
+library. No signals.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QTextCharFormat, QTextCursor
 
-from reader.core.annotations import COLORS, Highlight, find_quote, from_utf16, paragraph_spans, to_utf16
-from reader.core.errors import ReaderError
-from reader.core.storage.annotations import Annotations, HighlightFilter, HighlightRow, SavedSearch
-from reader.gui.tasks import TaskContext, TaskRunner
-
-if TYPE_CHECKING:
-    from reader.gui.widgets.reader_pane import ReaderPane
-
-#: Highlight colours as painted: (light theme, dark theme) backgrounds.
-PAINT = {
-    "yellow": ("#fff0a0", "#6b5a12"),
-    "green": ("#c9f2c2", "#2d5a2a"),
-    "blue": ("#c8e0ff", "#24466e"),
-    "pink": ("#ffd0e4", "#6e2a48"),
-    "purple": ("#e3d2ff", "#4b3470"),
-}
-#: Swatches (the panel's dots and buttons): one saturated tone per colour.
-SWATCH = {"yellow": "#f2c200", "green": "#3fae3a", "blue": "#3b82e0", "pink": "#e85a9a", "purple": "#8d5ad6"}
-
-
-def swatch_icon(color: str, size: int = 12) -> QIcon:
-    """A round colour dot (tag colours in the sidebar and the tag manager)."""
-    pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pix)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(color))
-    painter.drawEllipse(1, 1, size - 2, size - 2)
-    painter.end()
-    return QIcon(pix)
-
-
-def paint_color(color: str, widget: QWidget | None = None) -> QColor:
-    """The background a highlight of ``color`` gets in the current theme."""
-    dark = widget is not None and widget.palette().color(QPalette.ColorRole.Base).lightness() < 128
-    light_c, dark_c = PAINT.get(color, PAINT["yellow"])
-    return QColor(dark_c if dark else light_c)
+from reader.core.annotations import find_quote
+from reader.core.models import Highlight
+from reader.core.text import from_utf16, paragraph_spans, to_utf16
+from reader.gui.widgets.palette import paint_color
+from reader.gui.widgets.reader_pane import ReaderPane
 
 
 # --- selection / highlight mapping ---------------------------------------------------------------
@@ -325,178 +281,4 @@ class HighlightLayer(QObject):
             self._painting = False
 
 
-# --- the controller ------------------------------------------------------------------------------
-def _create_tag(ctx: TaskContext, name: str, color: str | None) -> None:
-    """A tag with no article yet (``Library.set_tag_color`` creates it if missing)."""
-    ctx.library.set_tag_color(name, color)
-
-
-class AnnotationsController(QObject):
-    """See the module docstring."""
-
-    highlights_ready = Signal(int, object, object)
-    highlight_created = Signal(object)
-    highlight_deleted = Signal(int, str)
-    highlights_changed = Signal()
-    saved_searches_ready = Signal(object)
-    tags_changed = Signal()
-    error = Signal(str)
-
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.article_id: int | None = None
-        self.highlights: list[Highlight] = []
-        self.note: str | None = None
-        self.target_lang = "en"
-        self._undo: list[dict[str, Any]] = []
-
-    # --- one article ------------------------------------------------------------------------------
-    def load(self, article_id: int | None, *, reanchor: bool = True) -> None:
-        """Load an article's highlights and note (re-anchored in its current text first)."""
-        self.article_id = article_id
-        if not article_id:
-            self.highlights, self.note = [], None
-            self.highlights_ready.emit(0, [], None)
-            return
-
-        def job(ctx: TaskContext) -> tuple[int, list[Highlight], str | None]:
-            ann = Annotations(ctx.library)
-            if reanchor:
-                ann.reanchor(article_id)
-            return article_id, ann.highlights_for_article(article_id), ann.get_note(article_id)
-
-        # re-anchoring may write: the write lane, serialized with every other write
-        self.runner.write(job, self._on_loaded, self._on_error, key="annotations.load")
-
-    def _on_loaded(self, result: tuple[int, list[Highlight], str | None]) -> None:
-        article_id, highlights, note = result
-        if article_id != self.article_id:
-            return
-        self.highlights, self.note = highlights, note
-        self.highlights_ready.emit(article_id, highlights, note)
-
-    def _write(self, fn: Callable[[Annotations], Any], done: Callable[[Any], None] | None = None,
-               *, reload: bool = True) -> None:
-        article_id = self.article_id
-
-        def finished(value: Any) -> None:
-            if done is not None:
-                done(value)
-            if reload and article_id is not None and article_id == self.article_id:
-                self.load(article_id, reanchor=False)
-            self.highlights_changed.emit()
-
-        self.runner.write(lambda c: fn(Annotations(c.library)), finished, self._on_error)
-
-    def add_highlight(self, article_id: int, start: int, end: int, color: str = COLORS[0]) -> None:
-        self._write(lambda a: a.add_highlight(article_id, start, end, color=color), self.highlight_created.emit)
-
-    def add_translation_highlight(self, article_id: int, paragraph: int, translated_quote: str,
-                                  color: str = COLORS[0], target_lang: str | None = None) -> None:
-        lang = target_lang or self.target_lang
-        self._write(lambda a: a.add_translation_highlight(article_id, paragraph, translated_quote, lang, color=color),
-                    self.highlight_created.emit)
-
-    def set_color(self, highlight_id: int, color: str) -> None:
-        self._write(lambda a: a.update_highlight(highlight_id, color=color))
-
-    def set_highlight_note(self, highlight_id: int, note: str) -> None:
-        self._write(lambda a: a.update_highlight(highlight_id, note=note))
-
-    def set_highlight_tags(self, highlight_id: int, tags: Sequence[str]) -> None:
-        names = list(tags)
-        self._write(lambda a: a.set_highlight_tags(highlight_id, names))
-
-    def delete_highlight(self, highlight_id: int) -> None:
-        def done(snapshot: dict[str, Any]) -> None:
-            self._undo.append(snapshot)
-            self.highlight_deleted.emit(highlight_id, str(snapshot["highlight"].get("quote", "")))
-
-        self._write(lambda a: a.delete_highlight(highlight_id), done)
-
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    def undo_delete(self) -> None:
-        """Put back the last deleted highlight (same id, note, tags)."""
-        if self._undo:
-            snapshot = self._undo.pop()
-            self._write(lambda a: a.restore_highlight(snapshot))
-
-    def set_article_note(self, article_id: int, note: str) -> None:
-        self._write(lambda a: a.set_note(article_id, note))
-
-    # --- library-wide -----------------------------------------------------------------------------
-    def list_page(self, flt: HighlightFilter, offset: int, limit: int,
-                  done: Callable[[tuple[int, list[HighlightRow]]], None],
-                  failed: Callable[[BaseException], None], *, with_count: bool, key: str) -> None:
-        """A page of the All-highlights list (and the total when asked), off the GUI thread."""
-
-        def job(ctx: TaskContext) -> tuple[int, list[HighlightRow]]:
-            ann = Annotations(ctx.library)
-            rows = ann.list_highlights(flt, limit=limit, offset=offset)
-            total = ann.count_highlights(flt) if with_count else -1
-            return total, rows
-
-        self.runner.read(job, done, failed, key=key)
-
-    def reload_saved_searches(self) -> None:
-        self.runner.read(lambda c: Annotations(c.library).saved_searches(counts=True),
-                         self.saved_searches_ready.emit, self._on_error, key="annotations.saved")
-
-    def add_saved_search(self, name: str, query: str) -> None:
-        self._write(lambda a: a.add_saved_search(name, query), lambda _: self.reload_saved_searches(), reload=False)
-
-    def rename_saved_search(self, name: str, new_name: str) -> None:
-        self._write(lambda a: a.update_saved_search(name, new_name=new_name),
-                    lambda _: self.reload_saved_searches(), reload=False)
-
-    def remove_saved_search(self, name: str) -> None:
-        self._write(lambda a: a.remove_saved_search(name), lambda _: self.reload_saved_searches(), reload=False)
-
-    # --- tags -------------------------------------------------------------------------------------
-    def _tag_write(self, fn: Callable[[TaskContext], Any]) -> None:
-        def done(_: object) -> None:
-            self.tags_changed.emit()
-            self.reload_saved_searches()
-            if self.article_id is not None:
-                self.load(self.article_id, reanchor=False)
-
-        self.runner.write(fn, done, self._on_error)
-
-    def create_tag(self, name: str, color: str | None = None) -> None:
-        self._tag_write(lambda c: _create_tag(c, name, color))
-
-    def rename_tag(self, old: str, new: str) -> None:
-        self._tag_write(lambda c: c.library.rename_tag(old, new))
-
-    def merge_tags(self, sources: Sequence[str], target: str) -> None:
-        names = list(sources)
-        self._tag_write(lambda c: c.library.merge_tags(names, target))
-
-    def delete_tag(self, name: str) -> None:
-        self._tag_write(lambda c: c.library.delete_tag(name))
-
-    def set_tag_color(self, name: str, color: str | None) -> None:
-        self._tag_write(lambda c: c.library.set_tag_color(name, color))
-
-    # --- errors -----------------------------------------------------------------------------------
-    def _on_error(self, exc: BaseException) -> None:
-        if isinstance(exc, ReaderError):
-            self.error.emit(str(exc))
-        else:
-            self.error.emit(f"Something went wrong ({type(exc).__name__}: {exc})")
-
-
-__all__ = [
-    "PAINT",
-    "SWATCH",
-    "AnnotationsController",
-    "HighlightLayer",
-    "PaneGeometry",
-    "SelectionTarget",
-    "SavedSearch",
-    "paint_color",
-    "swatch_icon",
-]
+__all__ = ["HighlightLayer", "PaneGeometry", "SelectionTarget"]

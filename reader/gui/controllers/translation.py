@@ -54,6 +54,7 @@ from reader.core.translation.service import (
 )
 from reader.gui.langnames import language_name
 from reader.gui.tasks import Job, TaskCancelled, TaskContext, TaskRunner
+from reader.gui.widgets.translation_bar import TranslationStatus
 
 log = logging.getLogger(__name__)
 
@@ -158,33 +159,6 @@ class ArticleTranslation:
         return self.ready == len(self.paragraphs) and not self.errors
 
 
-@dataclass(frozen=True)
-class TranslationStatus:
-    """What the translation bar shows. ``state``: hidden | translating | failed | cancelled | done."""
-
-    article_id: int
-    state: str
-    done: int = 0
-    total: int = 0
-    ready: int = 0
-    paragraphs: int = 0
-    failed: int = 0
-    message: str = ""
-
-    def text(self) -> str:
-        if self.state == "translating":
-            return f"Translating {min(self.done + 1, self.total)} of {self.total}…"
-        if self.state == "failed":
-            what = f"{self.ready} of {self.paragraphs} paragraphs cached" if self.ready < self.paragraphs else (
-                "Title not translated")
-            return f"{what} — {self.message}" if self.message else what
-        if self.state == "cancelled":
-            return f"Translation cancelled: {self.ready} of {self.paragraphs} paragraphs translated"
-        if self.state == "done":
-            return self.message
-        return ""
-
-
 def failure_summary(errors: dict[int, str]) -> str:
     """One line for a set of paragraph errors: the most common message, e.g. ``provider unreachable``."""
     if not errors:
@@ -209,14 +183,18 @@ class TranslationController(QObject):
     pack_finished = Signal(str)
     pack_failed = Signal(str)
 
-    def __init__(self, library: Library, runner: TaskRunner, settings: Settings, *,
+    def __init__(self, runner: TaskRunner, settings: Settings, *,
                  packs_root: Path | None = None, service: TranslationService | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.packs_root = packs_root
         self.settings = settings
-        self.service = service or TranslationService(library, effective_settings(settings), packs_root=packs_root)
+        # the runner owns the connections: the service reads through the calling thread's and
+        # hands every cache write to the writer lane (network threads never write)
+        self.service = service or TranslationService(
+            runner.db_path, effective_settings(settings), packs_root=packs_root,
+            connect=runner.connection, write=runner.write_and_wait)
         self._state: ArticleTranslation | None = None
         self._job: Job | None = None
         self._generation = 0
@@ -391,12 +369,8 @@ class TranslationController(QObject):
     def _submit(self, fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None],
                 on_error: Callable[[BaseException], None], on_progress: Callable[[Any], None] | None,
                 key: str | None) -> Job:
-        """Network work goes to the runner's network lane (where it has one), never the GUI thread."""
-        network = getattr(self.runner, "network", None)
-        if network is not None:
-            job: Job = network(fn, on_done, on_error, on_progress, key=key)
-            return job
-        return self.runner.long_read(fn, on_done, on_error, on_progress, key=key)
+        """Network work goes to the runner's network lane, never the GUI thread."""
+        return self.runner.network(fn, on_done, on_error, on_progress, key=key)
 
     def _on_flush_timeout(self) -> None:
         self._flush_now()
@@ -557,7 +531,7 @@ class TranslationController(QObject):
 
     # --- shutdown --------------------------------------------------------------------------------
     def close(self) -> None:
-        """Cancel what runs; close the service's per-thread libraries (after the runner stopped)."""
+        """Cancel what runs; close what the service opened itself (nothing when it uses the runner's)."""
         self._flush.stop()
         if self._job is not None:
             self._job.cancel()

@@ -1,8 +1,12 @@
-"""The controller: the only GUI code that talks to the library and the task runner.
+"""The library controller: the article list, one article, flags, tags on articles, edits, deletes
+and imports.
 
 Widgets emit intents; the window forwards them here; this object runs reads and writes through
-the :class:`TaskRunner` (writes always off the GUI thread) and reports back with signals. Small
-indexed reads (one article, a page of rows) use the GUI thread's own Library: ~1 ms each.
+the :class:`TaskRunner` (writes always on its writer lane) and reports back with signals. Small
+indexed reads (one article, a page of rows) use the runner's GUI-thread Library: ~1 ms each.
+Deleted articles go on the window's one :class:`~reader.gui.controllers.undo.UndoHistory`.
+The search across translations (rows found only in a cached translation) is computed here and
+kept in :attr:`LibraryController.translation_matches` when ``list_ready`` fires.
 
 Signals:
     list_ready(object, object, bool): (ids in SQL order, article id to select, FIRST_ROW or None,
@@ -16,6 +20,8 @@ Signals:
     import_progress(int, int): (files done, total).
     import_finished(object, bool, bool): (outcomes, cancelled, quiet) — quiet for first-run seeding.
     settled(): start-up work (seeding, command-line imports, first list) is done.
+    ready(): once, after ``settled`` when no background job is pending any more (the window is
+        fully shown: screenshots, --smoke, tests).
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ from typing import Any
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from reader.core.errors import NotFoundError, QueryError, ReaderError
+from reader.core.library_ops import edit_article
 from reader.core.models import Article, ArticleSummary, ImportOutcome, ListFilter
 from reader.core.query import Term, parse
 from reader.core.storage import Library
+from reader.gui.controllers.translation import translation_matches
+from reader.gui.controllers.undo import UndoHistory
 from reader.gui.tasks import TaskContext, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -72,11 +81,13 @@ class LibraryController(QObject):
     import_progress = Signal(int, int)
     import_finished = Signal(object, bool, bool)
     settled = Signal()
+    ready = Signal()
 
-    def __init__(self, library: Library, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, runner: TaskRunner, undo: UndoHistory, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.library: Library = runner.library
         self.runner = runner
+        self.undo_history = undo
         runner.error_handler = self._on_job_error
         self.view: tuple[str, str] = ("view", "all")
         self.query_text = ""
@@ -85,11 +96,13 @@ class LibraryController(QObject):
         self.terms: list[Term] = []
         self.current_id: int | None = None
         self.known_tags: list[str] = []
-        self._undo: list[list[dict[str, Any]]] = []
         self._import_job: Any = None
-        self._import_queue: list[tuple[list[str], bool, bool]] = []
+        self._import_queue: list[tuple[list[str], bool, bool, bool, bool]] = []
         self._startup_pending = 0
         self._settled = False
+        self._ready_emitted = False
+        runner.busy_changed.connect(self._on_runner_busy_changed)
+        self.settled.connect(self._maybe_ready)
         self._import_reload = QElapsedTimer()
         self.dwell_timer = QTimer(self)
         self.dwell_timer.setSingleShot(True)
@@ -141,6 +154,15 @@ class LibraryController(QObject):
 
     def is_settled(self) -> bool:
         return self._settled
+
+    def _on_runner_busy_changed(self, busy: bool) -> None:
+        if not busy:
+            self._maybe_ready()
+
+    def _maybe_ready(self) -> None:
+        if self._settled and not self._ready_emitted and not self.runner.pending():
+            self._ready_emitted = True
+            QTimer.singleShot(0, self.ready.emit)
 
     # --- listing ----------------------------------------------------------------------------------
     def list_filter(self) -> ListFilter:
@@ -214,8 +236,6 @@ class LibraryController(QObject):
         """Search across translations: articles found only through their cached translation are
         appended to the list once the original matches are shown (a second query, ~0.2 s at 100k,
         so it never delays the list); same key as the list, so a newer search drops it."""
-        from reader.gui.translation import translation_matches
-
         def done(extra: list[int]) -> None:
             if extra:
                 self.translation_matches = set(extra)
@@ -269,6 +289,15 @@ class LibraryController(QObject):
             self.runner.write(lambda c: c.library.set_read_position(article_id, fraction), None, self._on_job_error)
 
     # --- writes -----------------------------------------------------------------------------------
+    def toggle_flag(self, ids: Sequence[int], name: str) -> None:
+        """``s`` / ``m`` / ``e``: set ``name`` (read, starred, archived) on all of ``ids`` unless all
+        have it already, then clear it."""
+        ids = list(ids)
+        if ids:
+            rows = self.summaries(ids).values()
+            on = {"read": lambda s: s.read, "starred": lambda s: s.starred, "archived": lambda s: s.archived}[name]
+            self.set_flag(ids, name, not all(on(s) for s in rows))
+
     def set_flag(self, ids: Sequence[int], name: str, value: bool) -> None:
         ids = list(ids)
         if not ids:
@@ -298,7 +327,8 @@ class LibraryController(QObject):
     def update_article(self, article_id: int, **changes: Any) -> None:
         if not changes:
             return
-        self.runner.write(lambda c: c.library.update_article(article_id, **changes),
+        # one core function, one transaction: a new text re-anchors the highlights in it
+        self.runner.write(lambda c: edit_article(c.library, article_id, **changes),
                           lambda _: self._changed([article_id]), self._on_job_error)
 
     def _changed(self, ids: list[int]) -> None:
@@ -311,20 +341,15 @@ class LibraryController(QObject):
             return
 
         def done(snapshots: list[dict[str, Any]]) -> None:
-            self._undo.append(snapshots)
+            self.undo_history.push(f"delete {len(snapshots)} articles", lambda: self._restore(snapshots))
             self.deleted.emit(len(snapshots))
             self.reload_counts()
             self.reload_list(select=select_after)
 
         self.runner.write(lambda c: c.library.delete_articles(ids), done, self._on_job_error)
 
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    def undo(self) -> None:
-        if not self._undo:
-            return
-        snapshots = self._undo.pop()
+    def _restore(self, snapshots: list[dict[str, Any]]) -> None:
+        """Put deleted articles back (the undo of :meth:`delete`)."""
         first = snapshots[0]["article"]["id"] if snapshots else None
 
         def done(_: object) -> None:
@@ -339,7 +364,7 @@ class LibraryController(QObject):
         """Import in the background (one import at a time; later ones wait their turn)."""
         item = ([str(p) for p in paths], quiet, startup, select_first, seed)
         if self._import_job is not None:
-            self._import_queue.append(item)  # type: ignore[arg-type]
+            self._import_queue.append(item)
             return
         self._run_import(*item)
 
@@ -357,8 +382,8 @@ class LibraryController(QObject):
 
         def job(ctx: TaskContext) -> tuple[list[ImportOutcome], bool]:
             outcomes, cancelled = import_job(ctx, paths)
-            if seed and not cancelled:
-                ctx.library.set_setting(SEEDED_KEY, True)
+            if seed and not cancelled:  # a write: handed to the writer lane
+                self.runner.write_and_wait(lambda library: library.set_setting(SEEDED_KEY, True))
             return outcomes, cancelled
 
         shown = QElapsedTimer()
@@ -401,7 +426,7 @@ class LibraryController(QObject):
             imported = next((o.article_id for o in outcomes if o.status == "imported"), None)
             self.reload_list(select=imported, keep_current=imported is None)
         if self._import_queue:
-            self._run_import(*self._import_queue.pop(0))  # type: ignore[arg-type]
+            self._run_import(*self._import_queue.pop(0))
 
     # --- errors -----------------------------------------------------------------------------------
     def _on_job_error_or_query(self, exc: BaseException) -> None:
