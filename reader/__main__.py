@@ -25,6 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from reader.preflight import check  # no Qt: a missing library or display is one line, not an abort
+
+    if status := check():
+        return status
     from reader.gui.app import run  # lazy: --help and --version never load Qt
 
     return run(args.db, args.files, screenshot=args.screenshot, theme=args.theme, smoke=args.smoke)
