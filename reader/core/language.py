@@ -29,6 +29,7 @@ from langdetect.detector import Detector
 from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 from langdetect.utils.ngram import NGram
 
+from reader.core.cyrillic import refine_cyrillic
 from reader.core.models import UNDETERMINED, LanguageGuess
 
 #: Fewer letters than this in the sample: the language is not guessed (``und``).
@@ -174,7 +175,7 @@ def warm_up() -> None:
 def supported_languages() -> list[str]:
     """The language codes the detector can answer (langdetect's profiles)."""
     warm_up()
-    return list(_factory.langlist)
+    return [*_factory.langlist, "be", "sr"]  # be and sr come from reader.core.cyrillic
 
 
 def sample_text(text: str, sample_chars: int = 2000, slices: int = SAMPLE_SLICES) -> str:
@@ -210,9 +211,13 @@ def _make_detector(text: str) -> _FastDetector:
     return detector
 
 
-def detect_language(text: str, *, sample_chars: int = 2000) -> LanguageGuess:
-    """The language of a body of text (``und``, confidence 0, when it cannot be told)."""
+def langdetect_guess(text: str, *, sample_chars: int = 2000) -> LanguageGuess:
+    """langdetect's own answer for ``text`` (same language and probability as stock langdetect)."""
     sample = sample_text(text or "", sample_chars)
+    return _langdetect_sample(sample)
+
+
+def _langdetect_sample(sample: str) -> LanguageGuess:
     if len(_LETTER_RE.findall(sample)) < MIN_LETTERS:
         return LanguageGuess(UNDETERMINED, 0.0)
     try:
@@ -223,6 +228,20 @@ def detect_language(text: str, *, sample_chars: int = 2000) -> LanguageGuess:
         return LanguageGuess(UNDETERMINED, 0.0)
     best = probabilities[0]
     return LanguageGuess(_code(str(best.lang)), float(best.prob))
+
+
+def detect_language(text: str, *, sample_chars: int = 2000) -> LanguageGuess:
+    """The language of a body of text (``und``, confidence 0, when it cannot be told).
+
+    langdetect decides; it has no Belarusian and reads Serbian as Macedonian, so its Cyrillic (and
+    hr/bs/sl) answers are refined by the alphabet and, where installed, lingua
+    (:func:`reader.core.cyrillic.refine_cyrillic`).
+    """
+    sample = sample_text(text or "", sample_chars)
+    guess = _langdetect_sample(sample)
+    if guess.lang == UNDETERMINED:
+        return guess
+    return LanguageGuess(*refine_cyrillic(sample, guess.lang, guess.confidence))
 
 
 def _code(lang: str) -> str:
@@ -239,7 +258,7 @@ ISO_639_1 = frozenset(
     "pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti "
     "tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu".split()
 )
-_ISO_639_2_TO_1 = {"ron": "ro", "rum": "ro", "lit": "lt", "rus": "ru", "ukr": "uk", "eng": "en", "bel": "be",
+_ISO_639_2_TO_1 = {"ron": "ro", "rum": "ro", "lit": "lt", "rus": "ru", "ukr": "uk", "eng": "en", "bel": "be", "srp": "sr",
                    "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "pol": "pl", "spa": "es", "ita": "it"}
 
 

@@ -17,7 +17,7 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from reader.core import language
-from reader.core.language import MIN_LETTERS, detect_language, sample_text
+from reader.core.language import MIN_LETTERS, langdetect_guess, sample_text
 from reader.core.models import UNDETERMINED
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -94,7 +94,7 @@ def test_fast_detector_agrees_with_stock_langdetect() -> None:
     compared = 0
     uncertain = 0
     for kind, text in CORPUS:
-        ours = detect_language(text)
+        ours = langdetect_guess(text)
         sample = sample_text(text)
         letters = len(language._LETTER_RE.findall(sample))
         try:
