@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import ReaderError, TranslationError, ValidationError
-from reader.core.language import detect_language as _detect
 from reader.core.models import UNDETERMINED, Article
 from reader.core.settings import PROVIDERS, Settings
 from reader.core.storage import Library
@@ -67,9 +66,12 @@ def settings_with_env(settings: Settings | None = None, env: dict[str, str] | No
 def detect_language(text: str) -> str:
     """ISO code of ``text``'s language (``und`` when it cannot be told). Thread-safe.
 
-    The one detector, :func:`reader.core.language.detect_language` (its thresholds and sampling).
+    The one detector, :func:`reader.core.language.detect_language` (its thresholds and sampling),
+    imported here on first use: langdetect costs ~200 ms of the window's start-up otherwise.
     """
-    return base_lang(_detect(text).lang)
+    from reader.core.language import detect_language as detect
+
+    return base_lang(detect(text).lang)
 
 
 def _put(digest: str, source: str, target: str, engine: str, text: str, store: TranslationStore) -> None:
