@@ -35,11 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import Generator  # noqa: E402
 
-from reader.core.annotations import COLORS, Highlight, make_selector, paragraph_index, reanchor_article  # noqa: E402
-from reader.core.models import LanguageGuess, ParsedArticle  # noqa: E402
+from reader.core.annotations import make_selector, reanchor_article  # noqa: E402
+from reader.core.library_ops import Annotations  # noqa: E402
+from reader.core.models import COLORS, Highlight, HighlightFilter, LanguageGuess, ParsedArticle  # noqa: E402
 from reader.core.storage import Library  # noqa: E402
-from reader.core.storage.annotations import Annotations, HighlightFilter  # noqa: E402
-from reader.core.storage.repository import utc_now  # noqa: E402
+from reader.core.storage.database import utc_now  # noqa: E402
+from reader.core.storage.tags import ensure_tag  # noqa: E402
+from reader.core.text import paragraph_index  # noqa: E402
 
 SAVED_SEARCHES = [
     ("Romanian", "lang:ro"),
@@ -206,7 +208,7 @@ def bench_highlights_list(workdir: Path, rounds: int, articles: int = 2000, per_
                 [(*r, r[-1]) for r in rows],
             )
             for hid in range(1, len(rows) + 1, 7):
-                tag_id = lib._ensure_tag(conn, "quotes/key")
+                tag_id = ensure_tag(conn, "quotes/key")
                 conn.execute("INSERT OR IGNORE INTO highlight_tags VALUES (?, ?)", (hid, tag_id))
     lines = []
     with Library(db) as lib:
@@ -247,7 +249,7 @@ def main() -> int:
     ap.add_argument("--skip-counts", action="store_true")
     ap.add_argument("--apply-indexes", action="store_true",
                     help="also measure the counts after applying migration m004 (reader/core/storage/"
-                    "schema_annotation2.py) to the library, if the app has not already")
+                    "migrations/m004_annotation_indexes.py) to the library, if the app has not already")
     args = ap.parse_args()
     print("| benchmark | median ms | worst ms | CPU ms | budget ms | |")
     print("|---|---:|---:|---:|---:|---|")
@@ -266,7 +268,7 @@ def main() -> int:
             for line in bench_counts(db, args.rounds):
                 print(line, flush=True)
             if args.apply_indexes:
-                from reader.core.storage.schema_annotation2 import m004_annotation_indexes
+                from reader.core.storage.migrations.m004_annotation_indexes import m004_annotation_indexes
 
                 with Library(db) as lib:
                     m004_annotation_indexes(lib.db)

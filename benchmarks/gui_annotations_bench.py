@@ -34,9 +34,9 @@ WORDS = "președintele belarus lukașenko a declarat joi la moscova relațiile d
 def make_library(db: Path, articles: int, highlights: int) -> tuple[int, int]:
     """A library with ``articles`` articles and ``highlights`` highlights; returns (article with 200
     highlights, seconds taken)."""
+    from reader.core.library_ops import Annotations
     from reader.core.models import LanguageGuess, ParsedArticle
     from reader.core.storage import Library
-    from reader.core.storage.annotations import Annotations
 
     t0 = time.perf_counter()
     with Library(db) as lib:
@@ -173,8 +173,8 @@ def bench(highlights: int, runs: int) -> None:
 
 def screenshot(out: Path) -> None:
     """A seed article with two highlights and notes, the panel open."""
+    from reader.core.library_ops import Annotations
     from reader.core.storage import Library
-    from reader.core.storage.annotations import Annotations
     from reader.gui.app import build, ensure_qapplication
 
     tmp = Path(tempfile.mkdtemp(prefix="ann-shot-"))

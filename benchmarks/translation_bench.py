@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import statistics
 import sys
@@ -46,13 +45,9 @@ PT_SENTENCES = [
 
 
 def _fakes():
-    spec = importlib.util.spec_from_file_location("translation_fakes",
-                                                  REPO / "tests/core/translation/fakes.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["translation_fakes"] = module
-    spec.loader.exec_module(module)
-    return module
+    from tests.helpers import fakes  # the repository root is on sys.path (above)
+
+    return fakes
 
 
 def article_10kb() -> list[str]:

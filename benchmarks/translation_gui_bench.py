@@ -15,7 +15,6 @@ Measures, on a real library file and the real window:
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import statistics
 import sys
@@ -30,11 +29,7 @@ _home = tempfile.mkdtemp(prefix="reader-trbench-")
 os.environ["READER_DATA_DIR"] = str(Path(_home) / "data")
 os.environ["READER_CONFIG_DIR"] = str(Path(_home) / "config")
 
-_spec = importlib.util.spec_from_file_location("translation_fakes", REPO / "tests/core/translation/fakes.py")
-assert _spec and _spec.loader
-fakes = importlib.util.module_from_spec(_spec)
-sys.modules["translation_fakes"] = fakes
-_spec.loader.exec_module(fakes)
+from tests.helpers import fakes  # noqa: E402  (the repository root is on sys.path above)
 
 RO = ("Pisica este pe casa verde și câinele doarme lângă copacul din grădina mare a vecinului nostru, "
       "iar marea se vede frumoasă de la fereastra casei în fiecare dimineață de vară")

@@ -3,6 +3,12 @@
 Commands are registered by the modules in :data:`COMMAND_MODULES`; each has a
 ``register(subparsers)`` function that adds its sub-commands with ``set_defaults(func=...)``, where
 ``func(args, ctx) -> int`` returns the exit status.
+
+Input and output that are not UTF-8: standard output and error escape what their encoding cannot
+show (``PYTHONIOENCODING=cp1252`` prints ``\\u0219`` for ``ș``) instead of failing; an argument with
+bytes that are not UTF-8 is refused with one line (exit 2) unless it names a file (:data:`PATH_ARGS`:
+file names may hold any bytes). A single-dash word that is not one of a command's options is a
+value (``search -putin`` is the documented exclusion), and ``--`` ends the options as usual.
 """
 
 from __future__ import annotations
@@ -19,6 +25,59 @@ from reader.core.errors import ReaderError
 from reader.core.secrets import redact
 
 COMMAND_MODULES = ("reader.cli.library", "reader.cli.translate", "reader.cli.annotate")
+#: Arguments that name files (argparse ``dest``): kept as the operating system gives them.
+PATH_ARGS = frozenset({"db", "paths", "path", "output"})
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with one change: ``-word`` is a value unless ``-w`` is one of this parser's options
+    (so ``search -putin`` and ``list -q -putin`` work; ``-h`` and ``-qWORD`` keep their meaning)."""
+
+    def _parse_optional(self, arg_string: str):  # type: ignore[no-untyped-def]  # noqa: ANN202
+        if (
+            len(arg_string) > 2
+            and arg_string[0] in self.prefix_chars
+            and arg_string[1] not in self.prefix_chars
+            and arg_string not in self._option_string_actions
+            and "=" not in arg_string
+        ):
+            action = self._option_string_actions.get(arg_string[:2])
+            if action is None or action.nargs == 0:
+                return None
+        return super()._parse_optional(arg_string)
+
+
+def _escape_invalid(text: str) -> str:
+    from reader.core.importers import printable_path
+
+    return printable_path(text)
+
+
+def _invalid_text_argument(args: argparse.Namespace) -> str | None:
+    """The first text argument (not a file name) holding bytes that are not UTF-8, escaped."""
+    for name, value in vars(args).items():
+        if name in PATH_ARGS:
+            continue
+        for item in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(item, str):
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return _escape_invalid(item)
+    return None
+
+
+def _tolerant_streams() -> None:
+    """Standard output/error that escape what their encoding cannot show; standard input that keeps
+    bytes that are not UTF-8 (as surrogate escapes, refused where text is read)."""
+    for stream, errors in ((sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace"),
+                           (sys.stdin, "surrogateescape")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors=errors)
+            except (ValueError, OSError):  # a closed or detached stream
+                pass
 
 
 class Context:
@@ -49,7 +108,7 @@ class Context:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="reader-cli",
         description="Polyglot Reader's command line: import, list, search, tag and translate articles "
         "in a local library.",
@@ -65,10 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
+        return 2
+    bad = _invalid_text_argument(args)
+    if bad is not None:
+        print(f"reader-cli: an argument is not valid UTF-8 text: '{bad}'"
+              " (bytes shown as \\xNN; check the terminal's or the script's encoding)", file=sys.stderr)
         return 2
     ctx = Context(args)
     try:

@@ -1,6 +1,6 @@
 """reader-cli commands for annotations: highlight, highlights, unhighlight, note, export, backup,
 restore, tags (list/rename/merge/delete/color) and saved (saved searches). A thin layer over
-:mod:`reader.core.storage.annotations` and :mod:`reader.core.export`; no Qt.
+:mod:`reader.core.library_ops` and :mod:`reader.core.export`; no Qt.
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reader.core.annotations import COLORS, Highlight
 from reader.core.errors import ValidationError
-from reader.core.models import ListFilter
+from reader.core.models import COLORS, Highlight, ListFilter
 
 
 def _annotations(ctx: Any) -> Any:
-    from reader.core.storage.annotations import Annotations
+    from reader.core.library_ops import Annotations
 
     return Annotations(ctx.library())
 
@@ -80,7 +79,7 @@ def cmd_unhighlight(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_highlights(args: argparse.Namespace, ctx: Any) -> int:
-    from reader.core.storage.annotations import HighlightFilter
+    from reader.core.models import HighlightFilter
 
     notes = _annotations(ctx)
     if args.id is not None:
@@ -101,8 +100,14 @@ def cmd_highlights(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def _read_text(value: str | None) -> str | None:
+    """The argument, or standard input for ``-``; input that is not UTF-8 is refused."""
     if value == "-":
-        return sys.stdin.read()
+        text = sys.stdin.read()
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValidationError(f"the text on standard input is not valid UTF-8 (at character {exc.start + 1})") from None
+        return text
     return value
 
 
@@ -198,9 +203,9 @@ def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
             library.delete_tag(name)
             ctx.out.write(_clean(f"deleted tag {name}") + "\n")
     elif action == "color":
-        color = None if args.color in ("", "none") else args.color
-        library.set_tag_color(args.name, color)
-        ctx.out.write(_clean(f"tag {args.name}: colour {color or 'none'}") + "\n")
+        new_color = None if args.color in ("", "none") else args.color
+        library.set_tag_color(args.name, new_color)
+        ctx.out.write(_clean(f"tag {args.name}: colour {new_color or 'none'}") + "\n")
     return 0
 
 

@@ -24,7 +24,7 @@ What cannot be placed is reported as ``None``: the caller marks the highlight or
 
 No Qt and no SQL here; positions are Python code points (the GUI converts to UTF-16 for Qt). The
 data types (:class:`Selector`, :class:`Highlight` ...) live in :mod:`reader.core.models`, the folding
-and paragraph helpers in :mod:`reader.core.text`; both are re-exported here for existing callers.
+and paragraph helpers in :mod:`reader.core.text`.
 """
 
 from __future__ import annotations
@@ -33,25 +33,8 @@ import bisect
 from collections.abc import Iterable
 
 from reader.core.errors import ValidationError
-from reader.core.models import (
-    COLORS,
-    DEFAULT_COLOR,
-    VIEWS,
-    Anchor,
-    Highlight,
-    Reanchored,
-    Selector,
-    validate_color,
-)
-from reader.core.text import (
-    from_utf16,
-    match_fold,
-    match_fold_char,
-    match_fold_text,
-    paragraph_index,
-    paragraph_spans,
-    to_utf16,
-)
+from reader.core.models import Anchor, Highlight, Reanchored, Selector
+from reader.core.text import match_fold, match_fold_char, match_fold_text, paragraph_spans
 
 #: How many characters of context a selector keeps on each side.
 CONTEXT = 32
@@ -374,8 +357,6 @@ def find_quote(body: str, quote: str) -> list[tuple[int, int]]:
 
 
 __all__ = [
-    "CONTEXT", "COLORS", "DEFAULT_COLOR", "FUZZY_MAX_ERROR_RATE", "FUZZY_MIN_LENGTH", "STRATEGIES", "VIEWS",
-    "Anchor", "AnchorText", "Highlight", "Reanchored", "Selector", "anchor", "find_quote", "from_utf16",
-    "make_selector", "normalize", "normalize_with_map", "paragraph_index", "paragraph_spans",
-    "reanchor_article", "to_utf16", "validate_color",
+    "CONTEXT", "FUZZY_MAX_ERROR_RATE", "FUZZY_MIN_LENGTH", "STRATEGIES", "AnchorText", "anchor", "find_quote",
+    "make_selector", "normalize", "normalize_with_map", "reanchor_article",
 ]

@@ -29,27 +29,37 @@ transaction (all or nothing) and never writes to the backup file.
 from __future__ import annotations
 
 import base64
+import contextlib
+import errno
 import hashlib
 import json
 import os
 import re
-import tempfile
+import sqlite3
+import stat
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import yaml
 
 from reader import __version__
-from reader.core.errors import LibraryFileError, NewerSchemaError, StorageError, ValidationError
+from reader.core import fileguard
+from reader.core.errors import (
+    DiskFullError,
+    LibraryFileError,
+    NewerSchemaError,
+    StorageError,
+    ValidationError,
+)
 from reader.core.models import Article, Highlight
 from reader.core.settings import Settings, load_settings, save_settings
 from reader.core.storage import dump
-from reader.core.storage.connection import mapped_errors
 from reader.core.storage.database import utc_now
 from reader.core.storage.highlights import HighlightStore
 from reader.core.storage.migrations import KNOWN
@@ -178,16 +188,34 @@ def _articles_markdown_section(article: Article, highlights: Sequence[Highlight]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write atomically (temp file + rename) so a failure leaves no half file."""
+def _write_error(path: Path, exc: OSError) -> StorageError:
+    """A write failure at an export or backup destination, naming the destination (not the library)."""
+    if exc.errno == errno.ENOSPC:
+        return DiskFullError(f"the disk is full at {path}; nothing was written — free some space and try again")
+    return StorageError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def _prepare_folder(folder: Path) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise _write_error(folder, exc) from exc
+    fileguard.sweep_stale_temps(folder)
+
+
+def _write_text(path: Path, text: str, library: Library | None = None, *, sweep: bool = True) -> None:
+    """Write atomically (temp file + rename) so a failure leaves no half file (nor its temp file).
+
+    The target is checked first (:func:`reader.core.fileguard.check_target`): never the library,
+    an SQLite file, a device, FIFO, socket, folder or symbolic link."""
+    fileguard.check_target(path, library=library.path if library is not None else None)
+    if sweep:
+        _prepare_folder(path.parent)
+    try:
+        with fileguard.atomic_writer(path, prefix=".export-") as fh:
+            fh.write(text.encode("utf-8"))
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
 
 
 def _articles(library: Library, ids: Iterable[int]) -> Iterator[tuple[Article, list[Highlight]]]:
@@ -198,26 +226,39 @@ def _articles(library: Library, ids: Iterable[int]) -> Iterator[tuple[Article, l
 
 def export_markdown(library: Library, ids: Sequence[int], dest: Path) -> list[Path]:
     """Export articles to Markdown: ``dest`` ending in ``.md`` is one file, otherwise a folder with
-    one file per article (existing files of the same name are replaced). Returns the files written."""
+    one file per article (existing files of the same name are replaced; two articles never get the
+    same name, compared case-insensitively, see :func:`unique_name`). Returns the files written."""
     dest = Path(dest).expanduser()
     if dest.suffix.lower() == ".md":
+        fileguard.check_target(dest, library=library.path)
         sections = [_articles_markdown_section(a, hs) for a, hs in _articles(library, ids)]
         header = yaml.safe_dump({"exported": utc_now(), "articles": len(sections)}, sort_keys=False)
-        _write_text(dest, "---\n" + header + "---\n\n" + "\n".join(sections))
+        _write_text(dest, "---\n" + header + "---\n\n" + "\n".join(sections), library)
         return [dest]
-    if dest.exists() and not dest.is_dir():
-        raise ValidationError(f"{dest} is a file: give a folder, or a path ending in .md for one file")
+    if not dest.is_dir():  # a folder (or a link to one) is written into, never replaced
+        fileguard.check_target(dest, library=library.path)
+        if dest.exists() or dest.is_symlink():
+            raise ValidationError(f"{dest} is a file: give a folder, or a path ending in .md for one file")
+    _prepare_folder(dest)
     written: list[Path] = []
     used: set[str] = set()
     for article, highlights in _articles(library, ids):
-        name = safe_filename(article.title)
-        if name.casefold() in used:
-            name = f"{name} ({article.id})"
-        used.add(name.casefold())
+        name = unique_name(safe_filename(article.title), used, article.id)
         path = dest / f"{name}.md"
-        _write_text(path, article_to_markdown(article, highlights))
+        _write_text(path, article_to_markdown(article, highlights), library, sweep=False)
         written.append(path)
     return written
+
+
+def unique_name(name: str, used: set[str], article_id: int) -> str:
+    """``name``, or ``name (ID)``, ``name (ID-2)``... : the first not in ``used`` (case-insensitively,
+    as file systems on macOS and Windows compare names). Adds the chosen name to ``used``."""
+    candidate, n = name, 1
+    while unicodedata.normalize("NFC", candidate).casefold() in used:
+        candidate = f"{name} ({article_id})" if n == 1 else f"{name} ({article_id}-{n})"
+        n += 1
+    used.add(unicodedata.normalize("NFC", candidate).casefold())
+    return candidate
 
 
 # --- JSON ----------------------------------------------------------------------------------------
@@ -244,7 +285,8 @@ def export_json(library: Library, ids: Sequence[int], dest: Path) -> Path:
         "articles": [article_to_json(a, hs) for a, hs in _articles(library, ids)],
     }
     dest = Path(dest).expanduser()
-    _write_text(dest, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    fileguard.check_target(dest, library=library.path)
+    _write_text(dest, json.dumps(payload, ensure_ascii=False, indent=2) + "\n", library)
     return dest
 
 
@@ -267,10 +309,20 @@ def _encode(value: Any) -> Any:
     return value
 
 
+_INT64 = (-(2**63), 2**63 - 1)
+
+
 def _decode(value: Any) -> Any:
-    if isinstance(value, dict) and "$base64" in value:
-        return base64.b64decode(value["$base64"])
-    return value
+    """A JSON value of a backup row as an SQLite value; ValueError for anything a backup never holds."""
+    if value is None or isinstance(value, str | float):
+        return value
+    if isinstance(value, int):  # bool included (stored as 0/1)
+        if not _INT64[0] <= value <= _INT64[1]:
+            raise ValueError("a number too large for the library")
+        return value
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$base64"), str):
+        return base64.b64decode(value["$base64"], validate=True)
+    raise ValueError(f"a value of an unexpected kind ({type(value).__name__})")
 
 
 def _user_settings(settings: Settings | None) -> dict[str, Any]:
@@ -278,13 +330,24 @@ def _user_settings(settings: Settings | None) -> dict[str, Any]:
     return {k: v for k, v in data.items() if not _SECRET_RE.search(k)}
 
 
+@contextlib.contextmanager
+def _writing(dest: Path) -> Iterator[None]:
+    """Map a failed write at ``dest`` to an error naming ``dest`` (a full disk there is not the
+    library's)."""
+    try:
+        yield
+    except OSError as exc:
+        raise _write_error(dest, exc) from exc
+
+
 def backup(library: Library, dest: Path, *, settings: Settings | None = None) -> BackupInfo:
-    """Write a whole-library backup to ``dest`` (a ``.zip``), atomically. See the module docstring."""
+    """Write a whole-library backup to ``dest`` (a ``.zip``), atomically. See the module docstring.
+
+    ``dest`` is checked first (:func:`reader.core.fileguard.check_target`): never the library, any
+    SQLite file, a folder, device, FIFO, socket or symbolic link. A failure leaves no temp file."""
     dest = Path(dest).expanduser()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=".backup-", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    fileguard.check_target(dest, library=library.path, what="backup")
+    _prepare_folder(dest.parent)
     manifest: dict[str, Any] = {
         "format": BACKUP_FORMAT,
         "version": BACKUP_VERSION,
@@ -292,14 +355,14 @@ def backup(library: Library, dest: Path, *, settings: Settings | None = None) ->
         "created_at": utc_now(),
         "tables": {},
     }
-    try:
-        with mapped_errors(library.path), zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with _writing(dest), fileguard.atomic_writer(dest, prefix=".backup-") as fh:
+        with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             with dump.snapshot(library) as snap:  # one read transaction: a consistent snapshot (WAL)
                 manifest["schema"] = snap.schema
                 for spec in snap.tables:
                     digest = hashlib.sha256()
                     count = 0
-                    with zf.open(f"tables/{spec.name}.jsonl", "w") as member:
+                    with _writing(dest), zf.open(f"tables/{spec.name}.jsonl", "w") as member:
                         for batch in snap.batches(spec):
                             chunk = "".join(
                                 json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n" for row in batch
@@ -314,10 +377,6 @@ def backup(library: Library, dest: Path, *, settings: Settings | None = None) ->
             manifest["settings_sha256"] = hashlib.sha256(settings_bytes).hexdigest()
             zf.writestr("settings.json", settings_bytes)
             zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return BackupInfo(dest, manifest["created_at"], __version__, tuple(manifest["schema"]),
                       {k: v["rows"] for k, v in manifest["tables"].items()}, True)
 
@@ -326,38 +385,120 @@ def _damaged(path: Path, why: str) -> LibraryFileError:
     return LibraryFileError(f"the backup {path} is damaged or not a Polyglot Reader backup ({why}); nothing was restored")
 
 
+#: Most bytes read from ``manifest.json`` / ``settings.json`` (checked before decompressing).
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+SETTINGS_MAX_BYTES = 4 * 1024 * 1024
+#: Longest line (one row) of a table member. An article is at most what the importers take (a 20 MB
+#: file), which makes a row of about that size; a longer line is a decompression bomb.
+ROW_MAX_BYTES = 40 * 1024 * 1024
+_READ_CHUNK = 1024 * 1024
+#: Errors the zip module raises for a damaged, encrypted or unsupported member.
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, RuntimeError,
+               NotImplementedError, KeyError, RecursionError, zlib.error)
+
+
+def _read_member(zf: zipfile.ZipFile, path: Path, name: str, cap: int) -> bytes:
+    """A small member, read only when its declared size is under ``cap`` and cut at ``cap``."""
+    info = zf.getinfo(name)  # KeyError: the caller says what is missing
+    if info.file_size > cap:
+        raise _damaged(path, f"{name} is {info.file_size // 2**20} MB, more than a backup holds")
+    with zf.open(info, "r") as member:
+        data = member.read(cap + 1)
+    if len(data) > cap:
+        raise _damaged(path, f"{name} is larger than a backup holds")
+    return data
+
+
+def _lines(member: IO[bytes], path: Path, table: str) -> Iterator[bytes]:
+    """The lines of a member, none longer than :data:`ROW_MAX_BYTES` (memory stays bounded)."""
+    buf = bytearray()
+    while chunk := member.read(_READ_CHUNK):
+        buf += chunk
+        start = 0
+        while (end := buf.find(b"\n", start)) >= 0:
+            yield bytes(buf[start : end + 1])
+            start = end + 1
+        del buf[:start]
+        if len(buf) > ROW_MAX_BYTES:
+            raise _damaged(path, f"a row of {table} is longer than {ROW_MAX_BYTES // 2**20} MB")
+    if buf:
+        yield bytes(buf)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _INT64[1]
+
+
+def _check_manifest(path: Path, manifest: Any) -> dict[str, Any]:
+    """The manifest, when every field has the shape :func:`backup` writes; else a one-line error."""
+    if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+        raise _damaged(path, "unknown format")
+    version = manifest.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _damaged(path, "its version is not a number")
+    if version > BACKUP_VERSION:
+        raise NewerSchemaError(f"the backup {path} was made by a newer Polyglot Reader; update the app to restore it")
+    schema = manifest.get("schema")
+    if not isinstance(schema, list) or not all(isinstance(n, str) for n in schema):
+        raise _damaged(path, "incomplete manifest: no list of migrations")
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict):
+        raise _damaged(path, "incomplete manifest: its tables are not listed by name")
+    for name, meta in tables.items():
+        if not isinstance(meta, dict):
+            raise _damaged(path, f"the manifest entry of table {name} is not a record")
+        columns = meta.get("columns")
+        if (not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns)
+                or len(set(columns)) != len(columns)):
+            raise _damaged(path, f"the columns of table {name} are missing or not a list of names")
+        if not _is_count(meta.get("rows")):
+            raise _damaged(path, f"the row count of table {name} is not a number")
+        if not isinstance(meta.get("sha256"), str):
+            raise _damaged(path, f"the checksum of table {name} is missing")
+    if not isinstance(manifest.get("settings_sha256"), str | None):
+        raise _damaged(path, "the settings checksum is not text")
+    return manifest
+
+
 def _open_backup(path: Path) -> tuple[zipfile.ZipFile, dict[str, Any]]:
-    if not path.is_file():
-        raise LibraryFileError(f"no backup file at {path}")
+    try:
+        st = os.stat(path)
+    except OSError:
+        raise LibraryFileError(f"no backup file at {path}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise LibraryFileError(f"{path} is not a backup file (it is a folder, device or pipe); nothing was restored")
     try:
         zf = zipfile.ZipFile(path, "r")
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise _damaged(path, "not a readable zip file") from exc
     try:
-        manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
-    except KeyError as exc:
+        try:
+            raw = _read_member(zf, path, "manifest.json", MANIFEST_MAX_BYTES)
+        except KeyError as exc:
+            raise _damaged(path, "no manifest") from exc
+        except _ZIP_ERRORS as exc:
+            raise _damaged(path, "unreadable manifest") from exc
+        try:
+            manifest = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError) as exc:
+            raise _damaged(path, "the manifest is not valid JSON") from exc
+        manifest = _check_manifest(path, manifest)
+        unknown = [n for n in manifest["schema"] if n not in KNOWN]
+        if unknown:
+            raise NewerSchemaError(
+                f"the backup {path} was made by a newer Polyglot Reader (schema {len(manifest['schema'])}, this "
+                f"version knows {len(KNOWN)}); update the app to restore it"
+            )
+        if manifest["schema"] != KNOWN[: len(manifest["schema"])]:
+            raise _damaged(path, "its list of migrations is out of order")
+    except BaseException:
         zf.close()
-        raise _damaged(path, "no manifest") from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        zf.close()
-        raise _damaged(path, "unreadable manifest") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
-        zf.close()
-        raise _damaged(path, "unknown format")
-    if not isinstance(manifest.get("tables"), dict) or not isinstance(manifest.get("schema"), list):
-        zf.close()
-        raise _damaged(path, "incomplete manifest")
-    if int(manifest.get("version", 0)) > BACKUP_VERSION:
-        zf.close()
-        raise NewerSchemaError(f"the backup {path} was made by a newer Polyglot Reader; update the app to restore it")
-    unknown = [n for n in manifest["schema"] if n not in KNOWN]
-    if unknown:
-        zf.close()
-        raise NewerSchemaError(
-            f"the backup {path} was made by a newer Polyglot Reader (schema {len(manifest['schema'])}, this "
-            f"version knows {len(KNOWN)}); update the app to restore it"
-        )
+        raise
     return zf, manifest
+
+
+def _short(value: Any) -> str:
+    return str(value)[:100] if isinstance(value, str | int | float) else "?"
 
 
 def read_backup_info(path: Path) -> BackupInfo:
@@ -366,8 +507,8 @@ def read_backup_info(path: Path) -> BackupInfo:
     zf, manifest = _open_backup(path)
     with zf:
         return BackupInfo(
-            path, str(manifest.get("created_at")), str(manifest.get("app_version")), tuple(manifest["schema"]),
-            {k: int(v.get("rows", 0)) for k, v in manifest["tables"].items()}, "settings.json" in zf.namelist(),
+            path, _short(manifest.get("created_at")), _short(manifest.get("app_version")), tuple(manifest["schema"]),
+            {k: v["rows"] for k, v in manifest["tables"].items()}, "settings.json" in zf.namelist(),
         )
 
 
@@ -380,21 +521,39 @@ def _rows_of(zf: zipfile.ZipFile, path: Path, table: str, meta: dict[str, Any]) 
     """The rows of one table member, checking its sha256 and row count as it is read."""
     digest = hashlib.sha256()
     count = 0
+    width = len(meta["columns"])
     try:
         with zf.open(f"tables/{table}.jsonl", "r") as member:
-            for raw in member:
+            for raw in _lines(member, path, table):
                 digest.update(raw)
-                row = json.loads(raw.decode("utf-8"))
-                if not isinstance(row, list) or len(row) != len(meta["columns"]):
-                    raise _damaged(path, f"a row of {table} does not match its columns")
                 count += 1
-                yield [_decode(v) for v in row]
+                if count > meta["rows"]:
+                    raise _damaged(path, f"table {table} holds more rows than its manifest says")
+                try:
+                    row = json.loads(raw.decode("utf-8"))
+                    if not isinstance(row, list) or len(row) != width:
+                        raise _damaged(path, f"a row of {table} does not match its columns")
+                    values = [_decode(v) for v in row]
+                except (ValueError, RecursionError) as exc:
+                    raise _damaged(path, f"a row of {table} is not valid: {_short(str(exc))}") from exc
+                yield values
     except KeyError as exc:
         raise _damaged(path, f"table {table} is missing") from exc
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _damaged(path, f"table {table} is unreadable") from exc
+    except LibraryFileError:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise _damaged(path, f"table {table} is unreadable ({_zip_reason(exc)})") from exc
     if digest.hexdigest() != meta.get("sha256") or count != meta.get("rows"):
         raise _damaged(path, f"table {table} does not match its checksum")
+
+
+def _zip_reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "encrypted" in text or "password" in text:
+        return "it is encrypted"
+    if isinstance(exc, NotImplementedError) or "compression" in text:
+        return "unsupported compression"
+    return "damaged data"
 
 
 def restore(
@@ -422,26 +581,41 @@ def restore(
         tables: dict[str, Any] = manifest["tables"]
         for name, meta in tables.items():
             if name not in specs:
-                raise _damaged(src, f"unknown table {name}")
-            missing = [c for c in meta.get("columns", []) if c not in specs[name].columns]
+                raise _damaged(src, f"unknown table {_short(name)}")
+            missing = [c for c in meta["columns"] if c not in specs[name].columns]
             if missing:
-                raise _damaged(src, f"unknown columns in {name}: {', '.join(missing)}")
+                raise _damaged(src, f"unknown columns in {name}: {', '.join(missing)[:200]}")
+        # Every table a library of the backup's schema has must be there (even empty): a manifest
+        # listing fewer would restore as an empty library, and --replace would empty this one.
+        absent = sorted(dump.tables_for_schema(manifest["schema"]) - set(tables))
+        if absent or not manifest["schema"]:
+            raise _damaged(src, "it does not hold the library's tables: " + (", ".join(absent) or "no schema"))
         settings_data: dict[str, Any] | None = None
         if restore_settings and "settings.json" in zf.namelist():
             try:
-                raw = zf.read("settings.json")
+                raw = _read_member(zf, src, "settings.json", SETTINGS_MAX_BYTES)
                 if manifest.get("settings_sha256") not in (None, hashlib.sha256(raw).hexdigest()):
                     raise _damaged(src, "settings do not match their checksum")
                 settings_data = json.loads(raw.decode("utf-8"))
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            except LibraryFileError:
+                raise
+            except _ZIP_ERRORS as exc:
                 raise _damaged(src, "settings are unreadable") from exc
         # library settings: the backup's replace them; everything else only with ``replace``
         clear = list(specs) if replace else ["settings"]
         load_tables = [(name, tables[name]["columns"]) for name in specs if name in tables]  # parents first
-        dump.load_tables(library, load_tables, lambda name: _rows_of(zf, src, name, tables[name]), clear=clear)
+        try:
+            dump.load_tables(library, load_tables, lambda name: _rows_of(zf, src, name, tables[name]), clear=clear)
+        except StorageError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError | sqlite3.InterfaceError | OverflowError):
+                raise _damaged(src, "its rows do not fit together (constraint failed)") from exc
+            raise
         if settings_data is not None and isinstance(settings_data, dict):
-            save_settings(Settings.from_dict(settings_data), settings_path)
+            try:
+                save_settings(Settings.from_dict(settings_data), settings_path)
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise _damaged(src, "its settings are not valid") from exc
         return BackupInfo(
-            src, str(manifest.get("created_at")), str(manifest.get("app_version")), tuple(manifest["schema"]),
-            {k: int(v.get("rows", 0)) for k, v in tables.items()}, settings_data is not None,
+            src, _short(manifest.get("created_at")), _short(manifest.get("app_version")), tuple(manifest["schema"]),
+            {k: v["rows"] for k, v in tables.items()}, settings_data is not None,
         )

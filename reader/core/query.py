@@ -6,6 +6,7 @@ by :func:`parse` only for *malformed filters*, never for free text)::
     free words          lukasenko putin          all must match (diacritics folded: ș = ş = s)
     "quoted phrase"     "uniunii statale"
     prefix*             lukașenk*
+    ~name               a name in any spelling: ~lukashenko finds Lukașenko, Lukašenkos, Лукашэнка
     -word / -"phrase"   exclude
     tag:NAME            tag or any of its children (tag:region matches region/belarus)
     lang:CODE           ro, lt, en, und ...
@@ -25,10 +26,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from reader.core.errors import QueryError
+from reader.core.names import fts_expression, name_prefixes
 
 FILTER_KEYS = ("tag", "lang", "source", "is", "has", "after", "before")
 IS_VALUES = ("unread", "read", "starred", "archived")
@@ -48,6 +51,10 @@ _TOKEN_RE = re.compile(
 _WORD_CHARS = re.compile(r"\w", re.UNICODE)
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+#: Most different terms + filters in one query, and most characters of query text (a search box
+#: or a saved search holds far fewer; past these SQLite fails with its own words).
+MAX_PARTS = 64
+MAX_QUERY_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class Term:
     prefix: bool = False
     phrase: bool = False
     negated: bool = False
+    #: ``~text``: a name in any spelling (:mod:`reader.core.names`); ``text`` is without the ``~``.
+    name: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,10 +107,14 @@ def _clean_word(word: str) -> str:
 
 
 def parse(text: str | None) -> Query:
-    """Parse query text. Raises :class:`QueryError` only for a malformed filter value."""
+    """Parse query text. Raises :class:`QueryError` only for a malformed filter value, or a query
+    over :data:`MAX_QUERY_CHARS` characters or :data:`MAX_PARTS` different terms and filters
+    (repeated ones are dropped)."""
     query = Query()
     if not text:
         return query
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long: {len(text):,} characters, at most {MAX_QUERY_CHARS:,}")
     # Control characters (a NUL ends an SQLite string) are never part of a search: make them spaces.
     text = _CONTROL_RE.sub(" ", unicodedata.normalize("NFC", text))
     for m in _TOKEN_RE.finditer(text):
@@ -124,11 +137,38 @@ def parse(text: str | None) -> Query:
         word = m.group("word")
         if word:
             _add_words(query, word, negated)
+    return _bounded(query)
+
+
+def _bounded(query: Query) -> Query:
+    """The query with repeated terms and filters dropped (``belarus`` x1000 is one term: FTS5
+    ranking cost grows with the square of the terms), refused when still over :data:`MAX_PARTS`
+    (SQLite's expression depth and the FTS5 parser's stack end far below 1,000)."""
+    terms: dict[tuple[object, ...], Term] = {}
+    for t in query.terms:
+        terms.setdefault((t.text.casefold(), t.prefix, t.phrase, t.negated, t.name), t)
+    filters: dict[tuple[object, ...], Filter] = {}
+    for f in query.filters:
+        filters.setdefault((f.key, f.value.casefold(), f.negated), f)
+    query.terms, query.filters = list(terms.values()), list(filters.values())
+    parts = len(query.terms) + len(query.filters)
+    if parts > MAX_PARTS:
+        raise QueryError(
+            f"the query is too long: {parts} different words and filters, at most {MAX_PARTS} — "
+            "shorten it, or use tag:parent for many tags"
+        )
     return query
 
 
 def _add_words(query: Query, raw: str, negated: bool) -> None:
     word = _clean_word(raw)
+    if word.startswith("~"):
+        # ~name: a name in any spelling. A stem too short to be a name (~li) is a plain word.
+        word = word.lstrip("~")
+        name = word.rstrip("*")  # ~name* is the name (its endings are matched anyway)
+        if _WORD_CHARS.search(name) and name_prefixes(name):
+            query.terms.append(Term(name, negated=negated, name=True))
+            return
     prefix = word.endswith("*")
     word = word.rstrip("*")
     if not _WORD_CHARS.search(word):
@@ -186,16 +226,32 @@ def fts_quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def term_to_fts(term: Term) -> str:
-    """A term as a safe FTS5 expression fragment."""
+#: Resolves a ``~name`` to an FTS5 fragment of the index's own words (None: the name is not in it).
+NameResolver = Callable[[str], str | None]
+
+
+def term_to_fts(term: Term, names: NameResolver | None = None) -> str:
+    """A term as a safe FTS5 expression fragment.
+
+    A ``~name`` term is ``names(text)`` when given (the storage's exact vocabulary terms; ``""``,
+    which matches no row, when the name is not in the library), else the OR of its spelling
+    prefixes (:func:`reader.core.names.fts_expression`).
+    """
+    if term.name:
+        expr = names(term.text) if names is not None else fts_expression(term.text)
+        if expr is not None:
+            return expr
+        if names is not None:
+            return '""'  # an empty phrase: matches nothing (FTS5 "x NOT \"\"" keeps x)
     quoted = fts_quote(term.text)
     return quoted + "*" if term.prefix else quoted
 
 
-def match_expression(terms: list[Term]) -> str | None:
+def match_expression(terms: list[Term], names: NameResolver | None = None) -> str | None:
     """The FTS5 MATCH expression for positive terms (implicit AND), or None when there are none."""
-    parts = [term_to_fts(t) for t in terms]
-    return " ".join(parts) if parts else None
+    parts = [term_to_fts(t, names) for t in terms]
+    # FTS5 has no implicit AND next to a parenthesised group (a ~name's OR): spell it out then.
+    return (" AND " if any(t.name for t in terms) else " ").join(parts) if parts else None
 
 
 def mentions_archived(query: Query) -> bool:

@@ -4,26 +4,24 @@ FTS5 (``unicode61 remove_diacritics 2``) folds case and diacritics (``ș`` = ``�
 ``QTextDocument.find`` and plain ``str.find`` do not. This module finds matches on text folded by
 :func:`reader.core.text.search_fold` (the one copy of that folding) and
 maps them back to positions in the original, for the reader pane's search highlighting and for
-search snippets. Positions are Python code points; :func:`utf16_offset` converts them to the UTF-16
-units Qt counts (an emoji is 2).
+search snippets. Positions are Python code points; :func:`reader.core.text.to_utf16` converts them to
+the UTF-16 units Qt counts (an emoji is 2). A ``~name`` term marks the words that are the name in any spelling
+(:func:`reader.core.names.matches_name`: *Lukašenkos*, *Лукашэнка* for ``~lukashenko``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
+from reader.core.names import fts_fold, matches_name, name_prefixes
 from reader.core.query import Term
-from reader.core.text import search_fold, to_utf16
-
-
-def fold(text: str) -> tuple[str, list[int] | range]:
-    """(folded text, index map): ``folded[i]`` came from ``text[index_map[i]]`` (see :func:`search_fold`)."""
-    return search_fold(text)
+from reader.core.text import search_fold
 
 
 def _pattern(term: Term) -> re.Pattern[str] | None:
-    folded, _ = fold(term.text)
+    folded, _ = search_fold(term.text)
     words = re.findall(r"\w+", folded)
     if not words:
         return None
@@ -32,13 +30,58 @@ def _pattern(term: Term) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + body + tail)
 
 
+_NAME_WORD_RE = re.compile(r"[^\W\d_]+")  # a word as reader.core.names splits text
+# Latin letters with diacritics: the ones that fold to a name's first letter start a candidate too.
+_LATIN_EXTENDED = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r) if chr(c).isalpha()]
+
+
+@lru_cache(maxsize=256)
+def _name_words_re(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole words that can be one of ``names``: those starting with a letter some spelling of a
+    name starts with (in any case, with any diacritic), so :func:`matches_name` runs on few words."""
+    initials = {p[0] for name in names for p in name_prefixes(name) if p}
+    if not initials:
+        return _NAME_WORD_RE
+    letters = initials | {c for c in _LATIN_EXTENDED if fts_fold(c) in initials}
+    letters |= {c.upper() for c in letters if len(c.upper()) == 1}
+    cls = "".join(sorted(re.escape(c) for c in letters))
+    return re.compile(rf"(?<![^\W\d_])[{cls}][^\W\d_]*")
+
+
+def _names(terms: Iterable[Term]) -> tuple[str, ...]:
+    return tuple(t.text for t in terms if t.name and not t.negated)
+
+
+def _iter_name_spans(
+    text: str, names: tuple[str, ...], start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int]]:
+    """Spans of the whole words overlapping ``text[start:end]`` that are one of ``names``."""
+    if not names:
+        return
+    end = len(text) if end is None else end
+    while start > 0 and text[start - 1].isalpha():  # never test the tail of a cut word
+        start -= 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    for m in _name_words_re(names).finditer(text, start, end):
+        if any(matches_name(name, m.group()) for name in names):
+            yield m.start(), m.end()
+
+
 def find_matches(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
     """Sorted, non-overlapping (start, end) code-point spans of the positive terms in ``text``."""
-    patterns = [p for p in (_pattern(t) for t in terms if not t.negated) if p is not None]
-    if not patterns or not text:
+    terms = list(terms)
+    patterns = [p for p in (_pattern(t) for t in terms if not t.negated and not t.name) if p is not None]
+    names = _names(terms)
+    if not (patterns or names) or not text:
         return []
-    folded, index_map = fold(text)
-    return _spans_in(folded, index_map, patterns, 0, len(text))
+    spans: list[tuple[int, int]] = []
+    if patterns:
+        folded, index_map = search_fold(text)
+        spans = _spans_in(folded, index_map, patterns, 0, len(text))
+    if names:
+        spans = _merge(spans + list(_iter_name_spans(text, names)))
+    return spans
 
 
 _WORD_RE = re.compile(r"\S+")
@@ -53,10 +96,15 @@ def snippet(
     The window starts a few words before the first match; ``ellipsis`` marks cut ends. Without a
     match, the start of the text. Whitespace (paragraph breaks included) is folded to single spaces.
     """
-    patterns = [p for p in (_pattern(t) for t in terms if not t.negated) if p is not None]
-    folded, index_map = fold(text)
-    firsts = [m.start() for m in (p.search(folded) for p in patterns) if m]
-    anchor = index_map[min(firsts)] if firsts else 0
+    terms = list(terms)
+    patterns = [p for p in (_pattern(t) for t in terms if not t.negated and not t.name) if p is not None]
+    names = _names(terms)
+    folded, index_map = search_fold(text) if patterns else (text, range(len(text)))  # ~names need no folding
+    firsts = [index_map[m.start()] for m in (p.search(folded) for p in patterns) if m]
+    first_name = next(_iter_name_spans(text, names), None)
+    if first_name is not None:
+        firsts.append(first_name[0])
+    anchor = min(firsts) if firsts else 0
     # Only the words around the first match are tokenised (bodies are long; snippets are short).
     before_start = max(0, anchor - 40 * words)
     before = [m.start() + before_start for m in _WORD_RE.finditer(text, before_start, anchor)]
@@ -74,7 +122,9 @@ def snippet(
     end = after[-1]
     # A match that starts inside the first word of the window begins the window.
     start = min(start, anchor)
-    spans = _spans_in(folded, index_map, patterns, start, end)
+    spans = _spans_in(folded, index_map, patterns, start, end) if patterns else []
+    if names:
+        spans = _merge(spans + list(_iter_name_spans(text, names, start, end)))
     open_mark, close_mark = mark
     out: list[str] = []
     pos = start
@@ -107,14 +157,15 @@ def _spans_in(folded: str, index_map: list[int] | range, patterns: list[re.Patte
         for m in p.finditer(folded, max(0, fstart - 64), fend)
         if m.end() > m.start()
     )
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with the overlapping ones merged."""
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
     return merged
-
-
-#: The UTF-16 offset of a code-point index (what QTextCursor positions count).
-utf16_offset = to_utf16

@@ -12,8 +12,9 @@ import pytest
 import yaml
 
 from reader.cli import main
-from reader.core.models import LanguageGuess, ParsedArticle, split_paragraphs
+from reader.core.models import LanguageGuess, ParsedArticle
 from reader.core.storage import Library
+from reader.core.text import split_paragraphs
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import os
@@ -14,15 +13,9 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
+from tests.helpers import fakes
 
 REPO = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location(
-    "translation_fakes", REPO / "tests" / "core" / "translation" / "fakes.py")
-assert _spec and _spec.loader
-fakes = sys.modules.get("translation_fakes") or importlib.util.module_from_spec(_spec)
-if "translation_fakes" not in sys.modules:
-    sys.modules["translation_fakes"] = fakes
-    _spec.loader.exec_module(fakes)
 
 
 @pytest.fixture

@@ -11,24 +11,27 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reader.core.annotations import (
-    COLORS,
     FUZZY_MAX_ERROR_RATE,
-    Anchor,
-    Highlight,
-    Selector,
     _myers_scores,
     anchor,
     find_quote,
     make_selector,
     normalize,
-    paragraph_index,
-    paragraph_spans,
     reanchor_article,
 )
 from reader.core.errors import NotFoundError, QueryError, ValidationError
 from reader.core.library_ops import Annotations, on_article_text_changed
-from reader.core.models import HighlightFilter, LanguageGuess, ParsedArticle, split_paragraphs
+from reader.core.models import (
+    COLORS,
+    Anchor,
+    Highlight,
+    HighlightFilter,
+    LanguageGuess,
+    ParsedArticle,
+    Selector,
+)
 from reader.core.storage import Library
+from reader.core.text import paragraph_index, paragraph_spans, split_paragraphs
 
 RO_BODY = (
     "Rusia şi Belarus consideră de o importanţă vitală aprofundarea relaţiilor de alianţă şi parteneriat "
@@ -434,7 +437,7 @@ def test_migration_004_indexes_serve_counts(lib: Library) -> None:
 
 
 def test_utf16_offsets_for_qt() -> None:
-    from reader.core.annotations import from_utf16, to_utf16
+    from reader.core.text import from_utf16, to_utf16
 
     text = "a🙂b ș🙂"
     assert [to_utf16(text, i) for i in range(len(text) + 1)] == [0, 1, 3, 4, 5, 6, 8]

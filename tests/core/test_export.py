@@ -15,11 +15,12 @@ import yaml
 from reader.core import export
 from reader.core.errors import LibraryFileError, NewerSchemaError, ValidationError
 from reader.core.library_ops import Annotations
-from reader.core.models import HighlightFilter, LanguageGuess, ListFilter, ParsedArticle, split_paragraphs
+from reader.core.models import HighlightFilter, LanguageGuess, ListFilter, ParsedArticle
 from reader.core.rendering import markdown_to_html
 from reader.core.settings import Settings, load_settings, save_settings
 from reader.core.storage import Library
 from reader.core.storage.translations import TranslationStore, source_hash
+from reader.core.text import split_paragraphs
 
 
 def seed(lib: Library, seeds_dir: Path, prefix: str, lang: str, tags: tuple[str, ...] = ()) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from reader.core.query import parse
-from reader.core.textmatch import find_matches, fold, utf16_offset
+from reader.core.text import search_fold, to_utf16
+from reader.core.textmatch import find_matches
 
 
 def spans(text: str, query: str) -> list[str]:
@@ -30,8 +31,8 @@ def test_positions_map_to_utf16_units() -> None:
     text = "😀 Lukașenko"
     (start, end), = find_matches(text, parse("lukasenko").terms)
     assert text[start:end] == "Lukașenko"
-    assert utf16_offset(text, start) == start + 1  # the emoji is two UTF-16 units
-    folded, index_map = fold("ß")
+    assert to_utf16(text, start) == start + 1  # the emoji is two UTF-16 units
+    folded, index_map = search_fold("ß")
     assert folded == "ss" and index_map == [0, 0]
 
 

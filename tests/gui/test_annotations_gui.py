@@ -13,11 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QInputDialog
 
-from reader.core.annotations import to_utf16
+from reader.core.library_ops import Annotations
 from reader.core.models import LanguageGuess, ParsedArticle
 from reader.core.storage import Library
-from reader.core.storage.annotations import Annotations
-from tests.gui.conftest import populate, wait_idle
+from reader.core.text import to_utf16
+from tests.helpers.gui import wait_idle
+from tests.helpers.library import populate
 
 PARAS = (
     "Președintele a vorbit joi la Chișinău despre alianță. 🙂 Emoji înainte de citat: țară și râu.",
@@ -465,7 +466,7 @@ def test_n_highlights_the_selection_and_opens_its_note(make_window, qtbot, tmp_p
 
 
 def test_highlight_model_pages_lazily_and_passes_the_model_tester(qtmodeltester, tmp_path: Path) -> None:  # noqa: ANN001
-    from reader.core.storage.annotations import HighlightFilter
+    from reader.core.models import HighlightFilter
     from reader.gui.models.highlight_model import HighlightListModel
 
     db = tmp_path / "lib.db"

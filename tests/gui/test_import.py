@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from reader.core.storage import Library
-from tests.gui.conftest import wait_idle
+from tests.helpers.gui import wait_idle
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def test_first_start_seeds_the_library(make_window, qtbot, tmp_path: Path, seeds
 
 def test_import_with_a_bad_file_lists_the_skip_reason(make_window, qtbot, tmp_path: Path,
                                                       seeds_copy: Path) -> None:  # noqa: ANN001
-    from tests.gui.conftest import populate
+    from tests.helpers.library import populate
 
     db = tmp_path / "lib.db"
     populate(db, 2)
@@ -75,7 +75,7 @@ def test_import_with_a_bad_file_lists_the_skip_reason(make_window, qtbot, tmp_pa
 
 def test_command_line_files_are_imported_and_the_first_shown(make_window, qtbot, tmp_path: Path,
                                                              seeds_copy: Path) -> None:  # noqa: ANN001
-    from tests.gui.conftest import populate
+    from tests.helpers.library import populate
 
     db = tmp_path / "lib.db"
     populate(db, 3)
@@ -135,7 +135,7 @@ def _many_files(folder: Path, seeds: Path, count: int) -> list[str]:
 
 def test_import_can_be_cancelled_from_the_status_bar(make_window, qtbot, tmp_path: Path,
                                                      seeds_dir: Path) -> None:  # noqa: ANN001
-    from tests.gui.conftest import populate
+    from tests.helpers.library import populate
 
     db = tmp_path / "lib.db"
     populate(db, 1)
@@ -164,7 +164,7 @@ def test_drop_files_onto_the_window_imports_them(make_window, qtbot, tmp_path: P
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDropEvent
 
-    from tests.gui.conftest import populate
+    from tests.helpers.library import populate
 
     db = tmp_path / "lib.db"
     populate(db, 1)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from reader.core.models import ListFilter
 from reader.core.storage import Library
 from reader.gui.models.article_model import COL_DATE, COL_TITLE, ArticleTableModel
-from tests.gui.conftest import populate
+from tests.helpers.library import populate
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, tmp_path: Path) -> None:

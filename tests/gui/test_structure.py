@@ -26,7 +26,8 @@ from reader.gui.controllers.undo import UndoHistory
 from reader.gui.models.article_model import COL_TITLE, ArticleTableModel
 from reader.gui.tasks import TaskRunner
 from reader.gui.widgets.reader_pane import ReaderPane
-from tests.gui.conftest import populate, wait_idle
+from tests.helpers.gui import wait_idle
+from tests.helpers.library import populate
 
 
 # --- the reader pane's APIs -----------------------------------------------------------------------

@@ -6,8 +6,6 @@ translation page (settings, keys, offline packs installed from the real pt->en m
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,15 +17,8 @@ from reader.core.models import LanguageGuess, ParsedArticle
 from reader.core.settings import Settings, load_settings, save_settings
 from reader.core.storage import Library
 from reader.core.storage.translations import TranslationStore, source_hash
-from tests.gui.conftest import wait_idle
-
-_FAKES = Path(__file__).resolve().parent.parent / "core" / "translation" / "fakes.py"
-_spec = importlib.util.spec_from_file_location("translation_fakes", _FAKES)
-assert _spec and _spec.loader
-fakes = sys.modules.get("translation_fakes") or importlib.util.module_from_spec(_spec)
-if "translation_fakes" not in sys.modules:
-    sys.modules["translation_fakes"] = fakes
-    _spec.loader.exec_module(fakes)
+from tests.helpers import fakes
+from tests.helpers.gui import wait_idle
 
 RO_PARAS = [
     ("Pisica este pe casa verde.", "Câinele este în curte lângă copacul verde."),

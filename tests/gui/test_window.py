@@ -12,7 +12,8 @@ from reader.core.settings import load_settings
 from reader.core.storage import Library
 from reader.gui.actions import ACTIONS, shortcut_rows
 from reader.gui.models.article_model import COL_TITLE
-from tests.gui.conftest import populate, wait_idle
+from tests.helpers.gui import wait_idle
+from tests.helpers.library import populate
 
 
 def titles(window) -> list[str]:  # noqa: ANN001
@@ -334,7 +335,7 @@ def test_excepthook_shows_a_message_not_a_traceback(make_window, qtbot, tmp_path
 
 
 def test_resize_does_not_drop_none_refcount(qtbot) -> None:  # noqa: ANN001
-    """FIELD-NOTES: PySide6 6.12 on Python 3.11 drops a None reference per void call."""
+    """docs/notes/pyside6.md: PySide6 6.12 on Python 3.11 drops a None reference per void call."""
     widget = QWidget()
     qtbot.addWidget(widget)
     before = sys.getrefcount(None)

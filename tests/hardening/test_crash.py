@@ -8,7 +8,6 @@ server is the fake LibreTranslate of the translation tests, slowed down, on 127.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import re
@@ -25,14 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 from benchmarks.synthetic import Generator  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location(
-    "translation_fakes", REPO / "tests" / "core" / "translation" / "fakes.py")
-assert _spec and _spec.loader
-fakes = sys.modules.get("translation_fakes") or importlib.util.module_from_spec(_spec)
-if "translation_fakes" not in sys.modules:
-    sys.modules["translation_fakes"] = fakes
-    _spec.loader.exec_module(fakes)
+from tests.helpers import fakes  # noqa: E402
 
 N_FILES = 10_000
 IMPORT_KILLS = 22

@@ -2,7 +2,7 @@
 
 A distinctive key is stored through :mod:`reader.core.secrets` (the user-only file) and given through
 READER_LIBRE_KEY / READER_DEEPL_KEY. Translation runs against the fake LibreTranslate and DeepL
-servers of tests/core/translation/fakes.py, with their error answers replaced by ones that ECHO the
+servers of tests/helpers/fakes.py, with their error answers replaced by ones that ECHO the
 key the client sent (as real services sometimes do). Then every file produced (library, WAL, exports,
 backup zip and each member, settings.json, the GUI log), the CLI's stdout/stderr and every log record
 are searched for the key: zero occurrences. The only place the key may be is the secrets store itself.
@@ -10,7 +10,6 @@ are searched for the key: zero occurrences. The only place the key may be is the
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import logging
@@ -29,18 +28,12 @@ from reader.core.storage import Library
 from reader.core.translation.providers import make_online_provider
 from reader.core.translation.service import TranslationService
 from reader.paths import config_dir, data_dir
+from tests.helpers import fakes
 
 KEY = "sk-TEST-SECRET-12345"
 ENV_KEY = "env-TEST-SECRET-67890:fx"
 REPO = Path(__file__).resolve().parents[2]
 
-_spec = importlib.util.spec_from_file_location(
-    "translation_fakes", REPO / "tests" / "core" / "translation" / "fakes.py")
-assert _spec and _spec.loader
-fakes = sys.modules.get("translation_fakes") or importlib.util.module_from_spec(_spec)
-if "translation_fakes" not in sys.modules:
-    sys.modules["translation_fakes"] = fakes
-    _spec.loader.exec_module(fakes)
 
 
 class _EchoKeyHandler(fakes._Handler):

@@ -7,12 +7,23 @@
   and the extraction timeout's signal handler are off). When trafilatura finds no main text, a
   plain lxml pass takes the ``<p>``, heading, list and quote text of ``<body>`` with scripts,
   styles, navigation, headers, footers, asides and forms removed.
-* Title: ``og:title``, else trafilatura's title, else ``<title>`` (a trailing `` | Site`` removed),
-  else the first sentence. Date (ISO): ``article:published_time`` and similar meta tags, ``<time
+* Title (:func:`choose_title`): an ``<h1>``/``<h2>`` of the page (not the site's logo) that
+  ``og:title``, the JSON-LD ``headline`` or ``<title>`` confirms (with or without the site name
+  around it), else the JSON-LD headline, else ``og:title`` or ``<title>`` without the site name
+  (`` | Site``, `` - Site``, ``Site: ``), else trafilatura's title, else the first sentence.
+* Lead (:func:`clean_lead`): leading lines that are not the article's text are left out: the title
+  repeated, bylines ("By X", "Autor: X"), photo credits with their captions, datelines and dates on
+  their own line, "Updated ..." lines, share buttons, cookie notices. Date (ISO): ``article:published_time`` and similar meta tags, ``<time
   datetime>``, else trafilatura/htmldate. Language: ``<html lang>`` or ``content-language``.
   Source: ``og:site_name``. URL: ``<link rel=canonical>``, else ``og:url``.
 * Cut-off (truncated) pages are parsed as far as they go; a page without any text is skipped with a
   reason.
+* Bounded work: libxml2 checks each attribute of a tag against all the earlier ones, and
+  trafilatura/justext/htmldate parse the page again (200,000 attributes on one ``<p>`` did not
+  finish in 15 minutes). A tag keeps its first :data:`MAX_ATTRIBUTES` attributes
+  (:func:`limit_attributes`, linear) before any parser sees the page. Pages with more than
+  :data:`MAX_TRAFILATURA_TAGS` tags are read by the plain lxml pass alone (trafilatura took over a
+  minute on 20 MB of paragraphs).
 """
 
 from __future__ import annotations
@@ -27,7 +38,7 @@ from lxml import html as lxml_html
 from reader.core.errors import ImportSkipped
 from reader.core.importers.encoding import decode_bytes
 from reader.core.importers.markdown_file import parse_any_date
-from reader.core.importers.text import fold, is_credit, is_teaser_marker, title_from_text
+from reader.core.importers.text import MAX_CLUTTER_LINES, fold, is_credit, is_teaser_marker, title_from_text
 from reader.core.language import language_code
 from reader.core.models import ParsedArticle
 
@@ -65,17 +76,28 @@ def _trafilatura_config() -> Any:
     return _config
 
 
-def parse_html(data: bytes, *, file_name: str | None = None) -> ParsedArticle:
-    """Parse a saved web page. Raises :class:`ImportSkipped` when it holds no article text."""
-    text = decode_bytes(data, declared=sniff_charset(data[:4096])).text
+def parse_html(data: bytes, *, file_name: str | None = None, encoding: str | None = None) -> ParsedArticle:
+    """Parse a saved web page. Raises :class:`ImportSkipped` when it holds no article text.
+
+    ``encoding`` (a person's override) beats the page's own ``<meta charset>``."""
+    decoded = decode_bytes(data, declared=sniff_charset(data[:4096]), encoding=encoding)
+    text = decoded.text
     if "<" not in text:
         raise ImportSkipped("not an HTML page (no markup found)")
+    tags = text.count("<")
+    if tags > MAX_HTML_TAGS:  # even the plain pass takes ~8 us a tag: 6.6M empty <p> would be ~55 s
+        raise ImportSkipped(f"too many HTML tags for an article ({tags:,} > {MAX_HTML_TAGS:,})")
+    text = limit_attributes(text)
     try:
         tree = lxml_html.document_fromstring(text.encode("utf-8"), parser=_parser())
     except (etree.ParserError, ValueError) as exc:
         raise ImportSkipped(f"unreadable HTML: {exc}") from None
     meta = _page_metadata(tree)
-    paragraphs, extracted_title, extracted_date, extracted_lang = _trafilatura(text)
+    headings, ld_headline = _headings(tree, meta.get("site")), _json_ld_headline(tree)
+    if within_trafilatura_budget(text):
+        paragraphs, extracted_title, extracted_date, extracted_lang = _trafilatura(text)
+    else:  # too many elements for trafilatura's time: the plain pass below reads the page
+        paragraphs, extracted_title, extracted_date, extracted_lang = [], None, None, None
     if not paragraphs:
         paragraphs = _fallback_paragraphs(tree)
     if not paragraphs:
@@ -85,12 +107,13 @@ def parse_html(data: bytes, *, file_name: str | None = None) -> ParsedArticle:
                 paragraphs = _fallback_paragraphs(lxml_html.document_fromstring(flat.encode("utf-8"), parser=_parser()))
             except (etree.ParserError, ValueError):
                 paragraphs = []
-    paragraphs = [p for p in paragraphs if not is_credit(p) and not is_teaser_marker(p)]
+    title = choose_title(meta, headings, ld_headline, extracted_title)
+    if paragraphs:
+        paragraphs = clean_lead(paragraphs, title)  # before credits go: it drops their captions too
+    if len(paragraphs) <= MAX_CLUTTER_LINES:  # the same budget as plain text's clutter rules
+        paragraphs = [p for p in paragraphs if not is_credit(p) and not is_teaser_marker(p)]
     if not paragraphs:
         raise ImportSkipped("no article text found in the HTML page")
-    title = meta.get("og_title") or extracted_title or _strip_site(meta.get("title"), meta.get("site"))
-    if title and fold(paragraphs[0]) == fold(title) and len(paragraphs) > 1:
-        paragraphs = paragraphs[1:]
     if not title:
         title = title_from_text(paragraphs[0])
     return ParsedArticle(
@@ -101,6 +124,8 @@ def parse_html(data: bytes, *, file_name: str | None = None) -> ParsedArticle:
         url=meta.get("url"),
         lang=language_code(meta.get("lang")) or language_code(extracted_lang),
         file_name=file_name,
+        encoding=decoded.encoding,
+        encoding_alternatives=decoded.alternatives if decoded.ambiguous else (),
     )
 
 
@@ -162,8 +187,49 @@ def flatten_deep_nesting(text: str, limit: int = MAX_NESTING) -> str | None:
     return "".join(out) if changed else None
 
 
+#: Attributes kept per tag (real pages stay far below; each extra one costs every parser more).
+MAX_ATTRIBUTES = 32
+# A tag with more than MAX_ATTRIBUTES space-separated pieces (over-counts quoted values with spaces,
+# which only means the exact count below runs). Possessive runs that stop at "<" and ">": linear.
+_MANY_ATTRIBUTES = re.compile(r"<[A-Za-z][^\s<>/]*+(?:\s++[^\s<>]++){" + str(MAX_ATTRIBUTES + 1) + "}")
+_START_TAG = re.compile(r"<([A-Za-z][^\s<>/]*+)(\s[^<>]*+)(?:>|(?=<)|\Z)")
+_ATTRIBUTE = re.compile(r"""\s*+([^\s"'<>/=]++)(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>`]++))?+""")
+
+
+def limit_attributes(text: str, limit: int = MAX_ATTRIBUTES) -> str:
+    """The page with every start tag cut to its first ``limit`` attributes. Linear in its size; the
+    page is returned unchanged (no copy) when no tag has that many."""
+    if not _MANY_ATTRIBUTES.search(text):
+        return text
+
+    def cut(m: re.Match[str]) -> str:
+        rest = m.group(2)
+        if len(rest) <= 2 * limit:
+            return m.group(0)
+        kept: list[str] = []
+        for count, attr in enumerate(_ATTRIBUTE.finditer(rest)):
+            if count == limit:
+                return f"<{m.group(1)}{''.join(kept)}>"
+            kept.append(attr.group(0))
+        return m.group(0)
+
+    return _START_TAG.sub(cut, text)
+
+
 def _parser() -> lxml_html.HTMLParser:
     return lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True)
+
+
+#: Pages with more tags than this (counted as "<") skip trafilatura, which costs ~0.25 ms an element
+#: (25,000 paragraphs: 6 s), and are read by the plain lxml pass (~0.15 s/MB).
+MAX_TRAFILATURA_TAGS = 30_000
+#: Pages with more tags than this are skipped with a reason (real articles have ~1,000-20,000).
+MAX_HTML_TAGS = 300_000
+
+
+def within_trafilatura_budget(text: str) -> bool:
+    """Whether trafilatura reads this page in bounded time (see :data:`MAX_TRAFILATURA_TAGS`)."""
+    return text.count("<") <= MAX_TRAFILATURA_TAGS
 
 
 def _trafilatura(text: str) -> tuple[list[str], str | None, str | None, str | None]:
@@ -270,3 +336,182 @@ def _strip_site(title: str | None, site: str | None) -> str | None:
         if head and ((site and fold(last) == fold(site)) or (pipe and len(last) <= 40)):
             return head
     return title
+
+
+# --- title choice and lead cleanup (issue 14) ------------------------------------------------------
+#: Longest JSON-LD block read for a headline (bounds json.loads on hostile pages).
+MAX_JSON_LD_CHARS = 200_000
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—•·»:-]\s+|:\s+")
+
+
+def _json_ld_headline(tree: Any) -> str | None:
+    """The ``headline`` (or ``name``) of the page's JSON-LD article, if it names one."""
+    import json
+
+    for el in tree.iter("script"):
+        if (el.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = el.text or ""
+        if not raw.strip() or len(raw) > MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack, seen = [data], 0
+        while stack and seen < 1000:
+            item = stack.pop(0)
+            seen += 1
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                kind = item.get("@type")
+                kinds = kind if isinstance(kind, list) else [kind]
+                headline = item.get("headline")
+                if isinstance(headline, str) and headline.strip() and any(
+                        isinstance(k, str) and ("Article" in k or k in ("Report", "BlogPosting", "WebPage"))
+                        for k in kinds):
+                    return _WS.sub(" ", headline).strip()
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+    return None
+
+
+def _headings(tree: Any, site: str | None) -> list[str]:
+    """Texts of the page's ``<h1>`` and ``<h2>`` in order (the site's logo heading left out)."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    out: list[str] = []
+    for el in body.iter("h1", "h2"):
+        if len(out) >= 20:
+            break
+        value = _WS.sub(" ", el.text_content()).strip()
+        if not value or len(value) > 300 or (site and fold(value) == fold(site)):
+            continue
+        if any(anc.tag == "a" or (anc.tag == "header" and anc.getparent() is body) for anc in el.iterancestors()):
+            continue  # a heading inside a link or the page header: the logo or a teaser
+        out.append(value)
+    return out
+
+
+def choose_title(meta: dict[str, str], headings: list[str], ld_headline: str | None,
+                 extracted: str | None) -> str | None:
+    """The article's title: a heading the page's metadata confirms (``og:title``, JSON-LD
+    ``headline`` or ``<title>``, site name around it or not), else the JSON-LD headline, else
+    ``og:title`` / ``<title>`` without the site name, else trafilatura's title."""
+    site = meta.get("site")
+    page_title = meta.get("title")
+    og = meta.get("og_title")
+    confirmers = [fold(t) for t in (ld_headline, og, page_title) if t]
+    for heading in headings:
+        folded = fold(heading)
+        if len(folded) < 8:
+            continue
+        for confirmer in confirmers:
+            if folded == confirmer or _is_segment(folded, confirmer):
+                return heading
+    if ld_headline:
+        return ld_headline
+    if og:
+        return _strip_site(og, site) or og
+    if page_title:
+        stripped = _strip_site(page_title, site)
+        if stripped and stripped != page_title:
+            return stripped
+        segment = _site_free_segment(page_title, site)
+        if segment:
+            return segment
+    return extracted or page_title
+
+
+def _is_segment(part: str, whole: str) -> bool:
+    """``part`` is ``whole`` with a site name before or after it (``Site: part``, ``part | Site``)."""
+    if part not in whole or len(part) * 3 < len(whole):
+        return False
+    start = whole.index(part)
+    before, after = whole[:start], whole[start + len(part):]
+    return ((not before or bool(re.search(r"[|–—•·»:-]\s*$", before)))
+            and (not after or bool(re.match(r"^\s*[|–—•·»:-]", after))))
+
+
+def _site_free_segment(title: str, site: str | None) -> str | None:
+    """``"Site: Headline"`` / ``"Site | Headline"`` -> ``"Headline"`` when the site name is known."""
+    if not site:
+        return None
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    rest = [p for p in parts if fold(p) != fold(site)]
+    if len(parts) > 1 and len(rest) < len(parts) and rest:
+        return max(rest, key=len)
+    return None
+
+
+_BYLINE = re.compile(
+    r"^(?:by|written by|reporting by|de|de către|autor|autorul|autorius|autorė|tekstas|text|автор|аўтар|"
+    r"текст|author)\b\s*:?\s*\S",
+    re.IGNORECASE,
+)
+_META_LINE = re.compile(
+    r"^(?:updated|published|last updated|actualizat|publicat|atnaujinta|paskelbta|обновлено|опубликовано|"
+    r"абноўлена|апублікавана|reading time|timp de citire|skaitymo laikas|время чтения)\b",
+    re.IGNORECASE,
+)
+_SHARE_WORDS = frozenset(("share", "facebook", "twitter", "x", "whatsapp", "telegram", "copy link", "email",
+                          "distribuie", "dalintis", "поделиться", "падзяліцца", "print", "linkedin"))
+_COOKIE = re.compile(r"\bcookie|\bcookies\b|файлы cookie|slapuk", re.IGNORECASE)
+_SENTENCE_FINAL = (".", "!", "?", "…", ".\"", ".”", ".»", "!”", "?”")
+
+
+def _is_lead_clutter(paragraph: str) -> bool:
+    """A line that comes before an article's text: byline, credit, dateline, date, share buttons."""
+    text = paragraph.strip()
+    if not text:
+        return True
+    if is_credit(text) or is_teaser_marker(text):
+        return True
+    words = text.split()
+    final = text.endswith(_SENTENCE_FINAL)
+    # "By Anna K.", "2026 m. balandžio 6 d.": an initial or abbreviation, not a sentence's end
+    abbreviated = bool(re.fullmatch(r"[^\W\d_]{1,2}\.", words[-1]))
+    named = fold(words[0]) not in ("by", "de") or (len(words) > 1 and words[1][:1].isupper())
+    if len(text) <= 100 and _BYLINE.match(text) and named and (not final or abbreviated):
+        return True
+    if len(text) <= 80 and _META_LINE.match(text):
+        return True
+    if len(text) <= 120 and _COOKIE.search(text) and len(words) <= 30:
+        return True
+    if all(fold(w.strip(",;|·")) in _SHARE_WORDS for w in words if w.strip(",;|·")):
+        return True
+    # A dateline or date on its own line: short, with a digit, not a sentence.
+    return len(text) <= 60 and len(words) <= 8 and any(ch.isdigit() for ch in text) and (
+        not final or abbreviated)
+
+
+def clean_lead(paragraphs: list[str], title: str | None) -> list[str]:
+    """Leading paragraphs that are not the article's text left out: the title repeated, bylines,
+    photo credits with their captions, datelines and dates on their own line, share buttons.
+    At most :data:`MAX_LEAD_DROPS` lines go, and never the last one."""
+    out = list(paragraphs)
+    folded_title = fold(title) if title else None
+    dropped = 0
+    after_credit = False
+    while len(out) > 1 and dropped < MAX_LEAD_DROPS:
+        first = out[0]
+        caption_like = len(first) <= 150 and not first.rstrip().endswith(_SENTENCE_FINAL)
+        credit = is_credit(first)
+        if folded_title and fold(first) == folded_title:
+            out.pop(0)
+        elif credit or _is_lead_clutter(first):
+            out.pop(0)
+        elif caption_like and ((len(out) > 2 and is_credit(out[1])) or after_credit):
+            out.pop(0)  # a caption next to its credit (above or below it), as in plain text
+        else:
+            break
+        after_credit = credit
+        dropped += 1
+    return out
+
+
+#: Most leading lines :func:`clean_lead` drops.
+MAX_LEAD_DROPS = 8

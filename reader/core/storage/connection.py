@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -89,6 +90,13 @@ def check_file(path: Path) -> bool:
     if path.is_dir():
         raise LibraryFileError(f"{path} is a folder, not a library file")
     try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise LibraryFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):  # opening a FIFO blocks forever; a device is never a library
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise LibraryFileError(f"{path} is {kind}, not a regular file: not a library; open a library file")
+    try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
@@ -111,6 +119,16 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
                 f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
                 timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
             )
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                # A WAL library in a folder where even the -shm cannot be made: nobody can write
+                # it there either, so read it as an immutable file.
+                conn.close()
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None,
+                    timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                )
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
@@ -135,6 +153,8 @@ def map_sqlite_error(exc: BaseException, path: Path | str | None = None) -> Stor
     where = f" ({path})" if path else ""
     if "disk is full" in text or "database or disk is full" in text or isinstance(exc, OSError) and getattr(exc, "errno", None) == 28:
         return DiskFullError(f"the disk is full{where}; nothing was written — free some space and try again")
+    if "expression tree is too large" in text or "parser stack overflow" in text or "too many terms" in text:
+        return StorageError("the search query is too complex; use fewer words and filters")
     if "locked" in text or "busy" in text:
         return LibraryLockedError(f"the library is busy in another program{where}; try again in a moment")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
@@ -142,7 +162,10 @@ def map_sqlite_error(exc: BaseException, path: Path | str | None = None) -> Stor
             f"the library file is damaged{where}; open another library or restore a backup"
         )
     if "readonly" in text or "read-only" in text:
-        return StorageError(f"the library is read-only{where}")
+        return StorageError(
+            f"the library is read-only{where}: its file or folder cannot be written; it can be read, "
+            "not changed — copy it to a writable folder to change it"
+        )
     if "unable to open" in text:
         return StorageError(f"cannot open the library{where}")
     return StorageError(f"library error{where}: {exc}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import shutil
 import sqlite3
 import weakref
@@ -40,6 +41,11 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _writable(path: Path) -> bool:
+    """True when the library file and its folder can be written (the folder holds -wal/-shm)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
 class Database:
     """One connection to a Polyglot Reader library file.
 
@@ -56,7 +62,10 @@ class Database:
             existed = check_file(self.path)
             if not existed and not create:
                 raise LibraryFileError(f"no library at {self.path}")
-            self.conn: sqlite3.Connection = connect(self.path)
+            #: True when the file or its folder cannot be written: opened read-only (reads work,
+            #: writes fail with one "read-only" line).
+            self.readonly = existed and not _writable(self.path)
+            self.conn: sqlite3.Connection = connect(self.path, readonly=self.readonly)
             self._release = weakref.finalize(self, release_open, register_open(self.path))
         try:
             with mapped_errors(self.path):
@@ -94,14 +103,31 @@ class Database:
                     f"version knows {len(KNOWN)}); it was left untouched — update the app or open "
                     "another library"
                 )
+            if self.readonly:
+                if done != KNOWN:
+                    raise LibraryFileError(
+                        f"{self.path} is read-only and needs an upgrade by this version; copy it to a "
+                        "writable folder and open it there"
+                    )
+                return
             if done and len(done) < len(KNOWN):
                 self.backup_copy(self.path.with_name(f"{self.path.name}.backup-v{len(done)}"))
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         if applied_names(self.conn) != KNOWN:
-            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            apply_pending(self.conn)
-            self.conn.execute(f"PRAGMA user_version = {len(KNOWN)}")
+            # Creating and migrating under an exclusive lock, checked again once it is held: five
+            # processes making the same new library at once migrate it once, the others wait.
+            self.conn.execute("BEGIN EXCLUSIVE")
+            try:
+                if applied_names(self.conn) != KNOWN:
+                    self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    apply_pending(self.conn)
+                    self.conn.execute(f"PRAGMA user_version = {len(KNOWN)}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
 
     def applied_migrations(self) -> list[str]:
         """Names of the migrations applied to this library, in order."""

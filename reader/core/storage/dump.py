@@ -121,3 +121,21 @@ def load_tables(
                     batch.clear()
             if batch:
                 conn.executemany(sql, batch)
+
+
+def tables_for_schema(schema: Sequence[str]) -> set[str]:
+    """The data tables a library has after applying the migrations ``schema`` (a prefix of
+    :data:`~reader.core.storage.migrations.KNOWN`), found by applying them to an in-memory database."""
+    from sqlite_utils import Database as SqliteUtilsDatabase
+
+    from reader.core.storage.migrations import KNOWN, get_migrations
+
+    if list(schema) != KNOWN[: len(schema)]:
+        raise ValueError("not a prefix of the known migrations")
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        stop = KNOWN[len(schema)] if len(schema) < len(KNOWN) else None
+        get_migrations().apply(SqliteUtilsDatabase(conn), stop_before=stop)
+        return {spec.name for spec in data_tables(conn)}
+    finally:
+        conn.close()

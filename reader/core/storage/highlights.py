@@ -152,9 +152,10 @@ class HighlightStore:
         other = compile_query(Query(filters=[f for f in query.filters if f.key != "tag"]))
         where += other.where
         params += other.params
+        names = self.library.name_resolver(("highlights_fts",))  # ~name: the words of highlights_fts
         for term in query.negative_terms:
             where.append("h.id NOT IN (SELECT rowid FROM highlights_fts WHERE highlights_fts MATCH ?)")
-            params.append(term_to_fts(term))
+            params.append(term_to_fts(term, names))
         if flt.color:
             where.append("h.color = ?")
             params.append(validate_color(flt.color))
@@ -167,7 +168,7 @@ class HighlightStore:
         if flt.orphaned is not None:
             where.append("h.orphaned = ?")
             params.append(int(flt.orphaned))
-        return match_expression(query.positive_terms), where, params
+        return match_expression(query.positive_terms, names), where, params
 
     def list_highlights(
         self, flt: HighlightFilter | None = None, *, limit: int | None = 100, offset: int = 0

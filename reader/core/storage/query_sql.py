@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from reader.core.errors import QueryError, ValidationError
 from reader.core.models import ListFilter
-from reader.core.query import Filter, Query, match_expression, mentions_archived, parse, term_to_fts
+from reader.core.query import (
+    Filter,
+    NameResolver,
+    Query,
+    match_expression,
+    mentions_archived,
+    parse,
+    term_to_fts,
+)
 
 SORT_COLUMNS = {
     "date": "a.published",
@@ -36,24 +44,28 @@ class CompiledQuery:
     params: list[object]
 
 
-def compile_query(query: Query, fts_table: str = "articles_fts") -> CompiledQuery:
-    """Compile filters and negative terms to SQL; positive terms to an FTS MATCH expression."""
+def compile_query(query: Query, fts_table: str = "articles_fts", names: NameResolver | None = None) -> CompiledQuery:
+    """Compile filters and negative terms to SQL; positive terms to an FTS MATCH expression.
+
+    ``names`` spells a ``~name`` term as the index's own words (see
+    :meth:`reader.core.storage.search.SearchTable.name_resolver`); without it, as spelling prefixes.
+    """
     where: list[str] = []
     params: list[object] = []
     for f in query.filters:
         cond, cond_params = filter_sql(f)
         where.append(f"NOT ({cond})" if f.negated else cond)
         params.extend(cond_params)
-    match = match_expression(query.positive_terms)
+    match = match_expression(query.positive_terms, names)
     if match is not None:
         # Exclusions go into the MATCH as FTS5 NOT: a doclist difference, far cheaper than a
         # NOT IN subquery over every article holding a common word.
         for term in query.negative_terms:
-            match = f"({match}) NOT {term_to_fts(term)}"
+            match = f"({match}) NOT {term_to_fts(term, names)}"
     else:
         for term in query.negative_terms:
             where.append(f"a.id NOT IN (SELECT rowid FROM {fts_table} WHERE {fts_table} MATCH ?)")
-            params.append(term_to_fts(term))
+            params.append(term_to_fts(term, names))
     return CompiledQuery(match, where, params)
 
 
@@ -94,10 +106,12 @@ def filter_sql(f: Filter) -> tuple[str, list[object]]:
     raise QueryError(f"unknown filter {f.key}:")  # pragma: no cover - parse() guards this
 
 
-def list_filter_sql(flt: ListFilter) -> tuple[str | None, list[str], list[object]]:
-    """(FTS match, where conditions on ``a``, params) for a list filter."""
+def list_filter_sql(
+    flt: ListFilter, names: NameResolver | None = None
+) -> tuple[str | None, list[str], list[object]]:
+    """(FTS match, where conditions on ``a``, params) for a list filter (``names``: see compile_query)."""
     query: Query = parse(flt.query) if flt.query else Query()
-    compiled = compile_query(query)
+    compiled = compile_query(query, names=names)
     where, params = list(compiled.where), list(compiled.params)
     if flt.tag:
         extra = compile_query(parse(f'tag:"{flt.tag}"'))

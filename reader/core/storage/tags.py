@@ -76,10 +76,6 @@ class TagTable(Database):
         if not self._read("SELECT 1 FROM articles WHERE id = ?", (article_id,)):
             raise NotFoundError(f"no article #{article_id}")
 
-    def _ensure_tag(self, conn: sqlite3.Connection, name: str) -> int:
-        """Deprecated (kept for ``benchmarks/annotations_bench.py``): use :func:`ensure_tag`."""
-        return ensure_tag(conn, name)
-
     def _tags_of(self, ids: Sequence[int]) -> dict[int, list[str]]:
         return tags_by_owner(self._read, "article_tags", "article_id", ids)
 

@@ -147,4 +147,4 @@ class TranslationStore:
             return cur.rowcount
 
 
-__all__ = ["StoredArticleTranslation", "TranslationStore", "source_hash"]
+__all__ = ["TranslationStore", "source_hash"]

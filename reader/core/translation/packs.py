@@ -11,7 +11,10 @@ where ``<pair>`` is source and target codes run together (``roen``). Before inst
 checked (name, magic bytes, size); gzipped files whose official sha256 we know are verified against
 it; and the model is loaded once to prove it works. A pack is installed decompressed into
 ``packs_dir()/<pair>/`` with a ``manifest.json``, by renaming a finished staging folder into place.
-Archive extraction refuses absolute paths, ``..``, links, devices and decompression bombs.
+Archive extraction refuses absolute paths, ``..``, links, devices, FIFOs, names nested deeper than
+:data:`MAX_DEPTH` folders and decompression bombs; a source that is neither a regular file nor a
+folder (a FIFO would block the reader) is refused before it is opened. Staging folders left by a
+killed install are swept by the next one.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ MAX_FILE_BYTES = 400 * 1024 * 1024
 #: The whole archive, decompressed.
 MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024
 MAX_MEMBERS = 64
+#: Folders a pack file may sit under (in an archive or a pack folder), and the longest member name.
+MAX_DEPTH = 8
+MAX_NAME_CHARS = 1024
+#: Staging and download folders older than this are leftovers of a killed install: swept on the next.
+STALE_SECONDS = 3600
 _CHUNK = 1024 * 1024
 
 MODEL_MAGIC = (1).to_bytes(8, "little")  # Marian binary model: format version 1
@@ -55,7 +63,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 }
 MIN_SIZE = {"model": 1024 * 1024, "vocab": 1024, "src_vocab": 1024, "trg_vocab": 1024, "lex": 64}
 
-#: Public sha256 and size of official gzipped "tiny" files (see FIELD-NOTES, Offline translation).
+#: Public sha256 and size of official gzipped "tiny" files (docs/notes/offline-translation.md).
 KNOWN_FILES: dict[str, tuple[str, int]] = {
     "model.roen.intgemm.alphas.bin.gz":
         ("217b5a3bf0aed1a2c9c47259159a4ec09fa673bf10049d23fe15902147e66785", 12_722_200),
@@ -248,15 +256,26 @@ def _try_load(files: dict[str, Path]) -> None:
 
 
 # --- safe extraction ---------------------------------------------------------------------------
+def _shown(name: str, limit: int = 80) -> str:
+    """A member name for a one-line message: quoted, escaped, and cut when long."""
+    text = repr(name[:limit])
+    return text + "…" if len(name) > limit else text
+
+
 def _safe_member_name(name: str) -> str:
-    """Reject absolute paths and ``..``; returns the normalised relative POSIX name."""
+    """Reject absolute paths, ``..`` and deep nesting; returns the normalised relative POSIX name."""
     if not name or "\x00" in name:
         raise PackError("archive rejected: a member has an empty or invalid name")
     posix = PurePosixPath(name.replace("\\", "/"))
     if posix.is_absolute() or re.match(r"^[A-Za-z]:", name):
-        raise PackError(f"archive rejected: member {name!r} has an absolute path")
+        raise PackError(f"archive rejected: member {_shown(name)} has an absolute path")
     if ".." in posix.parts:
-        raise PackError(f"archive rejected: member {name!r} points outside the archive ('..')")
+        raise PackError(f"archive rejected: member {_shown(name)} points outside the archive ('..')")
+    if len(posix.parts) > MAX_DEPTH + 1:
+        raise PackError(f"archive rejected: member {_shown(name)} is nested {len(posix.parts) - 1} folders "
+                        f"deep (at most {MAX_DEPTH})")
+    if len(name) > MAX_NAME_CHARS:
+        raise PackError(f"archive rejected: member {_shown(name)} has a name of {len(name)} characters")
     return str(posix)
 
 
@@ -285,7 +304,9 @@ def safe_extract(archive: Path, dest: Path) -> None:
                 rel = _safe_member_name(m.filename)
                 mode = m.external_attr >> 16
                 if stat.S_ISLNK(mode):
-                    raise PackError(f"archive rejected: member {m.filename!r} is a symbolic link")
+                    raise PackError(f"archive rejected: member {_shown(m.filename)} is a symbolic link")
+                if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                    raise PackError(f"archive rejected: member {_shown(m.filename)} is a special file")
                 target = dest / rel
                 if m.is_dir():
                     target.mkdir(parents=True, exist_ok=True)
@@ -304,19 +325,20 @@ def safe_extract(archive: Path, dest: Path) -> None:
                         raise PackError("archive rejected: too many files (a pack has a handful)")
                     rel = _safe_member_name(t.name)
                     if t.issym() or t.islnk():
-                        raise PackError(f"archive rejected: member {t.name!r} is a link")
+                        raise PackError(f"archive rejected: member {_shown(t.name)} is a link")
                     if t.isdir():
                         (dest / rel).mkdir(parents=True, exist_ok=True)
                         continue
                     if not t.isfile():
-                        raise PackError(f"archive rejected: member {t.name!r} is a device or special file")
+                        kind = "a FIFO" if t.isfifo() else "a device or special file"
+                        raise PackError(f"archive rejected: member {_shown(t.name)} is {kind} (special file)")
                     if t.size > MAX_FILE_BYTES:
-                        raise PackError(f"archive rejected: member {t.name!r} is too large")
+                        raise PackError(f"archive rejected: member {_shown(t.name)} is too large")
                     target = dest / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     member = tf.extractfile(t)
                     if member is None:
-                        raise PackError(f"archive rejected: member {t.name!r} cannot be read")
+                        raise PackError(f"archive rejected: member {_shown(t.name)} cannot be read")
                     with member:
                         _copy_capped(member, target, MAX_ARCHIVE_BYTES, total, archive.name)
         except (tarfile.TarError, EOFError, OSError) as exc:
@@ -328,12 +350,57 @@ def safe_extract(archive: Path, dest: Path) -> None:
 
 
 # --- installing --------------------------------------------------------------------------------
+def _walk_files(folder: Path) -> list[Path]:
+    """The regular files under ``folder`` (not following links; FIFOs and devices left out), sorted;
+    iterative, and refusing a tree deeper than :data:`MAX_DEPTH` or with too many entries."""
+    out: list[Path] = []
+    pending: list[tuple[Path, int]] = [(folder, 0)]
+    seen = 0
+    while pending:
+        current, depth = pending.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError as exc:
+            raise PackError(f"cannot read the pack folder {current.name}: {exc.strerror or exc}") from exc
+        for entry in entries:
+            seen += 1
+            if seen > MAX_MEMBERS * 16:
+                raise PackError(f"{folder.name}: too many files for a language pack")
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_DEPTH:
+                    raise PackError(f"{folder.name}: folders nested more than {MAX_DEPTH} deep: not a language pack")
+                pending.append((Path(entry.path), depth + 1))
+            elif entry.is_file(follow_symlinks=False):
+                out.append(Path(entry.path))
+    return sorted(out)
+
+
+def sweep_stale(root: Path, *, max_age: float = STALE_SECONDS) -> None:
+    """Remove ``.staging-*`` / ``.download-*`` / ``.removing-*`` folders older than ``max_age``:
+    leftovers of an install that was killed (never a running one's: those are younger)."""
+    import time
+
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not entry.name.startswith((".staging-", ".download-", ".removing-")):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > max_age:
+                shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def _collect(folder: Path) -> dict[str, tuple[Path, str, bool]]:
     """kind -> (path, pair, gzipped) for the pack files under ``folder`` (searched recursively)."""
     found: dict[str, tuple[Path, str, bool]] = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_symlink() or not path.is_file():
-            continue
+    for path in _walk_files(folder):
         info = classify(path.name)
         if info is None:
             continue
@@ -351,8 +418,14 @@ def install_pack(source: Path | str, root: Path | None = None, *, origin: str | 
     src = Path(source).expanduser()
     root = root or default_root()
     root.mkdir(parents=True, exist_ok=True)
-    if not src.exists():
-        raise PackError(f"{src} does not exist")
+    sweep_stale(root)
+    try:
+        if not src.exists():
+            raise PackError(f"{src} does not exist")
+        if not (src.is_dir() or src.is_file()):
+            raise PackError(f"{src.name} is not a regular file or a folder (a FIFO or device?): not a pack")
+    except OSError as exc:
+        raise PackError(f"cannot read {src.name}: {exc.strerror or exc}") from exc
     staging = Path(tempfile.mkdtemp(dir=root, prefix=".staging-"))
     try:
         if src.is_dir():
@@ -429,6 +502,8 @@ def install_pack(source: Path | str, root: Path | None = None, *, origin: str | 
         return pack
     except OSError as exc:
         raise PackError(f"could not install the pack: {exc.strerror or exc}") from exc
+    except RecursionError:
+        raise PackError(f"{src.name}: nested too deeply to be a language pack") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -1,7 +1,7 @@
 """Online translation providers behind one small interface, over deep-translator.
 
 deep-translator has no timeouts, raises raw ``requests`` exceptions and has per-provider limits and
-language codes (see FIELD-NOTES). Here every provider call:
+language codes (docs/notes/providers.md). Here every provider call:
 
 * goes through a fresh deep-translator instance (they are not thread-safe) whose module-level
   ``requests`` is replaced, for that instance only, by :class:`HttpClient`: a per-thread

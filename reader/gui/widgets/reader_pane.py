@@ -65,7 +65,8 @@ from PySide6.QtWidgets import (
 
 from reader.core.models import Article
 from reader.core.query import Term
-from reader.core.textmatch import find_matches, utf16_offset
+from reader.core.text import to_utf16
+from reader.core.textmatch import find_matches
 from reader.gui.langnames import language_label
 from reader.gui.widgets.message_bar import MessageBar
 
@@ -519,7 +520,7 @@ class ReaderPane(QWidget):
             cursor.setPosition(start)
             cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
             cursor.insertText(text, self._body_fmt)
-            delta = utf16_offset(text, len(text)) - (end - start)
+            delta = to_utf16(text, len(text)) - (end - start)
             if delta:
                 self._para_pos = [pos + delta if pos > start else pos for pos in self._para_pos]
         batch.endEditBlock()
@@ -770,8 +771,8 @@ class ReaderPane(QWidget):
             for start, end in find_matches(text, self._terms):
                 sel = QTextEdit.ExtraSelection()
                 c = QTextCursor(doc)
-                c.setPosition(base + utf16_offset(text, start))
-                c.setPosition(base + utf16_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
+                c.setPosition(base + to_utf16(text, start))
+                c.setPosition(base + to_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
                 sel.cursor = c
                 sel.format = fmt
                 selections.append(sel)

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location("translation_fakes", Path(__file__).with_name("fakes.py"))
-assert _spec and _spec.loader
-fakes = importlib.util.module_from_spec(_spec)
-sys.modules["translation_fakes"] = fakes
-_spec.loader.exec_module(fakes)
+from tests.helpers import fakes
 
 
 @pytest.fixture

@@ -199,7 +199,7 @@ def test_errors_are_translation_errors(fake_google):
 
 
 def test_separator_lost_falls_back_to_one_request_per_paragraph(fake_libre):
-    import translation_fakes
+    from tests.helpers import fakes as translation_fakes
 
     original = translation_fakes.fake_translate
     translation_fakes.fake_translate = lambda text: " ".join(original(text).split())  # merges paragraphs
@@ -222,9 +222,8 @@ def test_cancel_between_requests(fake_mymemory):
 
 
 def test_deepl_with_key_and_target_variant(request):
-    from translation_fakes import FakeServer
-
     from reader.core.translation.providers import DeeplProvider
+    from tests.helpers.fakes import FakeServer
 
     server = FakeServer("deepl")
     request.addfinalizer(server.stop)
