@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import Phase, HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reader.core.errors import ImportSkipped
@@ -218,7 +218,9 @@ _HOSTILE = {
 
 
 @pytest.mark.parametrize("ext", EXTENSIONS)
-@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+# No shrinking: each example costs seconds, and a shrink would re-run hundreds of them.
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+          phases=(Phase.explicit, Phase.generate))
 @given(data=st.data())
 def test_importer_time_per_megabyte_is_bounded(ext: str, data: st.DataObject) -> None:
     """Run time as a property: hostile pieces repeated up to ~1 MB take at most 1 s + 2 s/MB here
