@@ -9,7 +9,7 @@ from typing import Any
 
 from reader.core.errors import ValidationError
 from reader.core.models import ListFilter
-from reader.core.storage.repository import SORT_COLUMNS
+from reader.core.storage.query_sql import SORT_COLUMNS
 
 
 def _print_json(ctx: Any, data: object) -> None:
@@ -35,9 +35,28 @@ def _clean_terminal(text: str) -> str:
 
 
 # --- commands ----------------------------------------------------------------------------------
+def text_codec(name: str) -> str | None:
+    """The Python codec a ``--encoding`` name means (cp1250, iso-8859-2, utf-16...), or None."""
+    import codecs
+
+    from reader.core.importers.encoding import normalize_charset
+
+    codec = normalize_charset(name, whatwg=False) if name.strip() else None
+    if codec is None or not getattr(codecs.lookup(codec), "_is_text_encoding", True):
+        return None  # unknown, or a bytes-to-bytes codec (base64, rot13...)
+    return codec
+
+
 def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
     from reader.core.importing import import_paths
 
+    encoding = None
+    if args.encoding is not None:
+        encoding = text_codec(args.encoding)
+        if encoding is None:
+            ctx.err.write(_clean_terminal(f"reader-cli import: unknown encoding {args.encoding!r} "
+                                          "(e.g. utf-8, cp1250, iso-8859-2, cp1257, cp1251, koi8-r)") + "\n")
+            return 2
     library = ctx.library()
     failed = 0
 
@@ -46,9 +65,11 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
         if outcome.status == "skipped":
             failed += 1
         ctx.out.write(_clean_terminal(f"{outcome.path}: {outcome.line()}") + "\n")
+        if outcome.warning:
+            ctx.out.write(_clean_terminal(f"{outcome.path}: warning: {outcome.warning}") + "\n")
         ctx.out.flush()
 
-    import_paths(library, args.paths, on_outcome=report, workers=args.workers)
+    import_paths(library, args.paths, on_outcome=report, workers=args.workers, encoding=encoding)
     return 1 if failed else 0
 
 
@@ -103,7 +124,8 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
-    hits = ctx.library().search(args.query, limit=args.limit, include_archived=True)
+    query = " ".join(args.query) if isinstance(args.query, list) else args.query
+    hits = ctx.library().search(query, limit=args.limit, include_archived=True)
     if args.json:
         _print_json(ctx, [h.to_json() for h in hits])
         return 0
@@ -176,10 +198,17 @@ def _add_filter_args(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("import", help="import files and folders (recursive)",
                        description="Import .txt, .md and .html files (folders recursively). Prints one line a "
-                       "file: 'imported #ID [lang] title', 'duplicate of #ID' or 'skipped: reason'. Exit 0 "
-                       "when no file failed, 1 otherwise (every file is tried).")
+                       "file: 'imported #ID [lang] title', 'duplicate of #ID', 'updated #ID [lang] title' "
+                       "(re-imported with --encoding) or 'skipped: reason'; when the file's encoding was a "
+                       "close call, a second line 'PATH: warning: encoding guessed as X; could also be Y "
+                       "— re-import with --encoding Y'. Exit 0 when no file failed, 1 otherwise (every "
+                       "file is tried), 2 for an unknown --encoding.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--workers", type=int, default=None, help="worker processes for parsing (default: all cores)")
+    p.add_argument("--encoding", metavar="NAME", default=None,
+                   help="decode the files with this encoding (cp1250, iso-8859-2, cp1257, cp1251, utf-8...) "
+                   "instead of guessing; it beats an HTML page's <meta charset>. A file imported before "
+                   "gets the new text (same article, highlights re-anchored)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("list", help="list articles", description="List articles, newest first.")
@@ -199,7 +228,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "(lukasenko = lukașenko = lukaşenko). Filters: tag: lang: source: is: has: after: before:. "
         "Cached translations are searched too.",
     )
-    p.add_argument("query")
+    p.add_argument("query", nargs="+", metavar="QUERY",
+                   help="search words (several arguments are one query: search -putin belarus)")
     p.add_argument("--limit", type=int, default=50, help="at most N hits (default 50)")
     p.add_argument("--json", action="store_true", help="JSON output with snippet, rank and matched_in")
     p.set_defaults(func=cmd_search)

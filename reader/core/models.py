@@ -125,6 +125,9 @@ class ParsedArticle:
     lang: str | None = None  # a language the file itself declares (front matter, <html lang>)
     tags: tuple[str, ...] = ()
     file_name: str | None = None
+    encoding: str | None = None  # the codec the file's bytes were decoded with
+    #: other encodings that read almost as well (a close call: warn, offer a re-import), best first
+    encoding_alternatives: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:
@@ -133,7 +136,8 @@ class ParsedArticle:
 
 @dataclass(frozen=True, slots=True)
 class ImportOutcome:
-    """The result of importing one file: ``imported``, ``duplicate`` or ``skipped``."""
+    """The result of importing one file: ``imported``, ``duplicate``, ``skipped``, or ``updated``
+    (re-imported with another encoding: the article that came from the file got the new text)."""
 
     path: str
     status: str
@@ -141,11 +145,15 @@ class ImportOutcome:
     title: str | None = None
     lang: str | None = None
     reason: str | None = None
+    #: a close call on the file's encoding, said at import ("encoding guessed as ...; could also be ...")
+    warning: str | None = None
 
     def line(self) -> str:
         """The one line ``reader-cli import`` prints for this file."""
         if self.status == "imported":
             return f"imported #{self.article_id} [{self.lang}] {self.title}"
+        if self.status == "updated":
+            return f"updated #{self.article_id} [{self.lang}] {self.title}"
         if self.status == "duplicate":
             return f"duplicate of #{self.article_id}"
         return f"skipped: {self.reason}"
@@ -389,6 +397,5 @@ class StoredArticleTranslation:
 __all__ = [
     "COLORS", "DEFAULT_COLOR", "UNDETERMINED", "VIEWS", "Anchor", "ArticleAnnotations", "Article", "ArticleSummary", "Highlight", "HighlightFilter", "HighlightRow",
     "ImportOutcome", "LanguageGuess", "ListFilter", "ParsedArticle", "ReanchorReport", "Reanchored",
-    "SavedSearch", "SearchHit", "Selector", "StoredArticleTranslation", "Tag", "join_paragraphs",
-    "split_paragraphs", "validate_color",
+    "SavedSearch", "SearchHit", "Selector", "StoredArticleTranslation", "Tag", "validate_color",
 ]

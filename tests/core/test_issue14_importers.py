@@ -73,6 +73,15 @@ def test_short_lines_ending_a_sentence_break_a_wrapped_block() -> None:
     assert any(p.startswith("A new paragraph starts here and it is wrapped at about sixty") for p in art.paragraphs)
 
 
+def test_joining_a_huge_block_stays_linear() -> None:
+    import time
+
+    text = "Title\n\n" + "".join(f"a wrapped line of text number {i} that goes on\n" for i in range(100_000))
+    start = time.perf_counter()
+    art = parse_text(text)
+    assert len(art.paragraphs) == 1 and time.perf_counter() - start < 10
+
+
 def test_seeds_keep_one_paragraph_per_line() -> None:
     art = parse_file(SEEDS / "002_5cd1362de9e6b2a2.txt")
     assert len(art.paragraphs) >= 9

@@ -41,8 +41,25 @@ def test_selecting_an_article_shows_its_text(make_window, qtbot, tmp_path: Path)
     assert f"Article {ids.index(expected):05d}" in text
     assert "paragraf 5." in text
     assert w.reader_pane.paragraph_count() == 6
-    # byline: source, date, language with confidence
+    # byline: source, date, language with confidence (0.9: low enough to be shown)
     assert "confidence" in text and "Source" in text
+
+
+def test_a_sure_language_shows_no_confidence(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    from reader.core.models import LanguageGuess, ParsedArticle
+    from reader.core.storage import Library
+
+    db = tmp_path / "lib.db"
+    populate(db, 1)
+    with Library(db) as lib:
+        sure = lib.add_article(
+            ParsedArticle(title="Sure", paragraphs=("Președintele a declarat joi la Moscova.",)),
+            LanguageGuess("ro", 0.99999),
+        ).article_id
+    w = make_window(db).window
+    assert w.reader_pane.article_id() == sure  # newest first, first row shown
+    text = w.reader_pane.plain_text()
+    assert "Romanian" in text and "confidence" not in text
 
 
 def test_search_filters_highlights_and_reports_errors(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001

@@ -9,12 +9,13 @@ of an unsupported type, or without any article text.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from reader.core.errors import ImportSkipped
-from reader.core.importers.encoding import decode_bytes, sniff_binary
+from reader.core.importers.encoding import DecodedText, decode_bytes, sniff_binary
 from reader.core.models import ParsedArticle
 
 #: Files larger than this (20 MB) are skipped.
@@ -39,17 +40,29 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def parse_file(path: Path) -> ParsedArticle:
-    """Parse one file with the importer its extension (or HTML content) calls for."""
+def parse_file(path: Path, *, encoding: str | None = None) -> ParsedArticle:
+    """Parse one file with the importer its extension (or HTML content) calls for.
+
+    ``encoding`` is a codec the person chose (``--encoding``): used as it is, before any guess or
+    the page's ``<meta charset>``; an unknown name raises :class:`ValueError`."""
     path = Path(path)
     try:
         if not path.exists():
             raise ImportSkipped("file not found")
+        if path.is_dir():
+            try:
+                with os.scandir(path):
+                    pass
+            except OSError as exc:
+                raise ImportSkipped(f"cannot read the folder: {exc.strerror or exc}") from None
+            raise ImportSkipped("not a regular file")
         if not path.is_file():
             raise ImportSkipped("not a regular file")
         size = path.stat().st_size
     except OSError as exc:
         raise ImportSkipped(f"cannot read the file: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte in the name
+        raise ImportSkipped("not a valid file name") from None
     if size == 0:
         raise ImportSkipped("empty file")
     if size > MAX_FILE_BYTES:
@@ -60,11 +73,40 @@ def parse_file(path: Path) -> ParsedArticle:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportSkipped(f"cannot read the file: {exc.strerror or exc}") from None
-    return parse_bytes(data, path.name)
+    return parse_bytes(data, printable_path(path.name), encoding=encoding)
 
 
-def parse_bytes(data: bytes, file_name: str) -> ParsedArticle:
-    """Parse a file's content; ``file_name`` (its extension) picks the importer."""
+def printable_path(path: str | Path) -> str:
+    """A path as one printable line: bytes that are not UTF-8 (kept by the OS as surrogate
+    escapes) become ``\\xff``, newlines ``\\n`` and other control characters ``\\x1b``."""
+    text = os.fspath(path)
+    if text.isprintable():
+        return text
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if ch.isprintable():
+            out.append(ch)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        elif code <= 0xFFFF:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)
+
+
+def parse_bytes(data: bytes, file_name: str, *, encoding: str | None = None) -> ParsedArticle:
+    """Parse a file's content; ``file_name`` (its extension) picks the importer; ``encoding``
+    overrides the guessed (or declared) one."""
     kind = SUPPORTED_SUFFIXES.get(Path(file_name).suffix.lower())
     if kind is None:
         reason = sniff_binary(data)
@@ -76,7 +118,7 @@ def parse_bytes(data: bytes, file_name: str) -> ParsedArticle:
         )
     if kind == "text" and _HTML_START.match(data[:2048]):
         kind = "html"
-    return neutralize(_IMPORTERS[kind](data, file_name))
+    return neutralize(_IMPORTERS[kind](data, file_name, encoding))
 
 
 #: C0 and C1 control characters and DEL, removed (tab and newline are kept in paragraphs; in a
@@ -87,6 +129,14 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SPACE_RUNS = re.compile(r"\s+")
 
+#: Longest title, source and tag kept (longer ones are cut at a word boundary with an ellipsis),
+#: most tags kept, longest URL kept (a longer one is dropped: a cut URL is a wrong URL).
+MAX_TITLE_CHARS = 500
+MAX_SOURCE_CHARS = 200
+MAX_TAG_CHARS = 100
+MAX_TAGS = 50
+MAX_URL_CHARS = 4096
+
 
 def clean_line(value: str) -> str:
     """A one-line field (title, source, tag) without controls or bidi controls, spaces folded."""
@@ -95,44 +145,75 @@ def clean_line(value: str) -> str:
 
 def neutralize(parsed: ParsedArticle) -> ParsedArticle:
     """Whatever the importer, stored text carries no control characters, and one-line fields no
-    bidirectional controls either; letters are kept. A title left empty falls back to the text."""
+    bidirectional controls either; letters are kept. A title left empty falls back to the text.
+    Title, source and tags are capped (:data:`MAX_TITLE_CHARS`...), whatever the file says."""
+    from reader.core.importers.text import shorten, title_from_text
+
     paragraphs = tuple(p for p in (_CONTROLS.sub("", p).strip() for p in parsed.paragraphs) if p)
     if not paragraphs:
         raise ImportSkipped("no article text found (only control characters)")
-    title = clean_line(parsed.title)
+    title = shorten(clean_line(parsed.title), MAX_TITLE_CHARS)
     if not title:
-        from reader.core.importers.text import title_from_text
-
-        title = clean_line(title_from_text(paragraphs[0])) or "Untitled"
-    source = clean_line(parsed.source) if parsed.source else None
-    tags = tuple(t for t in (clean_line(t) for t in parsed.tags) if t)
-    if (title, paragraphs, source, tags) == (parsed.title, parsed.paragraphs, parsed.source, parsed.tags):
+        title = shorten(clean_line(title_from_text(paragraphs[0])), MAX_TITLE_CHARS) or "Untitled"
+    source = shorten(clean_line(parsed.source), MAX_SOURCE_CHARS) if parsed.source else None
+    tags: list[str] = []
+    for raw in parsed.tags:
+        tag = shorten(clean_line(raw), MAX_TAG_CHARS)
+        if tag and tag not in tags:
+            tags.append(tag)
+            if len(tags) == MAX_TAGS:
+                break
+    url = parsed.url if parsed.url and len(parsed.url) <= MAX_URL_CHARS else None
+    if (title, paragraphs, source, tuple(tags), url) == (
+        parsed.title, parsed.paragraphs, parsed.source, parsed.tags, parsed.url
+    ):
         return parsed
-    return dataclasses.replace(parsed, title=title, paragraphs=paragraphs, source=source or None, tags=tags)
+    return dataclasses.replace(parsed, title=title, paragraphs=paragraphs, source=source or None,
+                               tags=tuple(tags), url=url)
 
 
-def _parse_text(data: bytes, file_name: str) -> ParsedArticle:
+#: Most lines of text (blank runs counted once) a .txt or .md file may have: every line is a
+#: paragraph to clean, detect and store (~7 µs each before storage); no article comes near.
+MAX_LINES = 500_000
+_BLANK_RUNS = re.compile(r"\n(?:[ \t\r]*\n)++")
+
+
+def _within_line_budget(text: str) -> str:
+    if text.count("\n") > MAX_LINES and _BLANK_RUNS.sub("\n", text).count("\n") > MAX_LINES:
+        raise ImportSkipped(f"too many lines for an article (more than {MAX_LINES:,})")
+    return text
+
+
+def _with_encoding(parsed: ParsedArticle, decoded: DecodedText) -> ParsedArticle:
+    """``parsed`` with the encoding used, and the close alternatives when the choice was close."""
+    return dataclasses.replace(parsed, encoding=decoded.encoding,
+                               encoding_alternatives=decoded.alternatives if decoded.ambiguous else ())
+
+
+def _parse_text(data: bytes, file_name: str, encoding: str | None = None) -> ParsedArticle:
     from reader.core.importers.text import parse_text
 
-    return parse_text(decode_bytes(data).text, file_name=file_name)
+    decoded = decode_bytes(data, encoding=encoding)
+    return _with_encoding(parse_text(_within_line_budget(decoded.text), file_name=file_name), decoded)
 
 
-def _parse_markdown(data: bytes, file_name: str) -> ParsedArticle:
+def _parse_markdown(data: bytes, file_name: str, encoding: str | None = None) -> ParsedArticle:
     from reader.core.importers.markdown_file import parse_markdown
 
-    return parse_markdown(decode_bytes(data).text, file_name=file_name)
+    decoded = decode_bytes(data, encoding=encoding)
+    return _with_encoding(parse_markdown(_within_line_budget(decoded.text), file_name=file_name), decoded)
 
 
-def _parse_html(data: bytes, file_name: str) -> ParsedArticle:
+def _parse_html(data: bytes, file_name: str, encoding: str | None = None) -> ParsedArticle:
     from reader.core.importers.html_file import parse_html
 
-    return parse_html(data, file_name=file_name)
+    return parse_html(data, file_name=file_name, encoding=encoding)
 
 
-_IMPORTERS: dict[str, Callable[[bytes, str], ParsedArticle]] = {
+_IMPORTERS: dict[str, Callable[[bytes, str, str | None], ParsedArticle]] = {
     "text": _parse_text,
     "markdown": _parse_markdown,
     "html": _parse_html,
 }
 
-__all__ = ["MAX_FILE_BYTES", "clean_line", "neutralize", "SUPPORTED_SUFFIXES", "ImportSkipped", "is_supported", "parse_bytes", "parse_file"]
+__all__ = ["MAX_FILE_BYTES", "MAX_SOURCE_CHARS", "MAX_TAGS", "MAX_TAG_CHARS", "MAX_TITLE_CHARS", "MAX_URL_CHARS", "clean_line", "neutralize", "SUPPORTED_SUFFIXES", "ImportSkipped", "is_supported", "parse_bytes", "parse_file", "printable_path"]

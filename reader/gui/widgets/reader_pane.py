@@ -262,6 +262,11 @@ class MenuSection:
     build: MenuBuilder
 
 
+#: The detector's confidence (langdetect's own probability) is shown only below this: a sure
+#: answer (0.99+ on most articles) needs no number, a close call (0.57-0.71 on mixed text) does.
+SHOW_CONFIDENCE_BELOW = 0.95
+
+
 class ReaderPane(QWidget):
     """The right pane. See the module docstring for its signals."""
 
@@ -669,7 +674,10 @@ class ReaderPane(QWidget):
         cursor.insertBlock(block)
         parts = [p for p in (article.source, article.published) if p]
         lang = language_label(article.lang)
-        lang += " (set by you)" if article.lang_overridden else f", {article.lang_confidence:.0%} confidence"
+        if article.lang_overridden:
+            lang += " (set by you)"
+        elif article.lang != "und" and article.lang_confidence < SHOW_CONFIDENCE_BELOW:
+            lang += f", {article.lang_confidence:.0%} confidence"  # only when it is low enough to matter
         parts.append(lang)
         cursor.insertText("  ·  ".join(parts), by_fmt)
         if article.url:
