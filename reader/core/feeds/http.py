@@ -223,28 +223,26 @@ def _attach_current(sock: socket.socket | None) -> None:
         watch.attach(sock)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class _Watched:
+    """Mixin for urllib3's connections: report the socket to the fetch's watchdog."""
+
+    sock: socket.socket | None
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        _attach_current(self.sock)
+
+    def getresponse(self) -> HTTPResponse:
+        _attach_current(self.sock)
+        return super().getresponse()  # type: ignore[misc,no-any-return]
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):  # type: ignore[misc]
     """urllib3's connection, reporting its socket to the fetch's watchdog."""
 
-    def connect(self) -> None:
-        super().connect()
-        _attach_current(self.sock)
 
-    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        _attach_current(self.sock)
-        return super().getresponse()
-
-
-class _WatchedHTTPSConnection(HTTPSConnection):
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):  # type: ignore[misc]
     """urllib3's TLS connection, reporting its socket to the fetch's watchdog."""
-
-    def connect(self) -> None:
-        super().connect()
-        _attach_current(self.sock)
-
-    def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        _attach_current(self.sock)
-        return super().getresponse()
 
 
 class _HTTPPool(HTTPConnectionPool):
