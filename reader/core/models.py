@@ -128,6 +128,11 @@ class ParsedArticle:
     encoding: str | None = None  # the codec the file's bytes were decoded with
     #: other encodings that read almost as well (a close call: warn, offer a re-import), best first
     encoding_alternatives: tuple[str, ...] = ()
+    #: the article's structure; empty means one paragraph block per paragraph. The texts of the
+    #: blocks that have text, in order, are exactly ``paragraphs`` (so the plain body is unchanged)
+    blocks: tuple[ParsedBlock, ...] = ()
+    #: pictures the blocks refer to by index (``ParsedBlock.image``)
+    images: tuple[ParsedImage, ...] = ()
 
     @property
     def body(self) -> str:
@@ -394,8 +399,147 @@ class StoredArticleTranslation:
         return self.body.split("\n\n") if self.body else []
 
 
+# --- rich articles: structure and pictures -------------------------------------------------------
+#: Block kinds, in the words of ``show --json``.
+BLOCK_KINDS = ("heading", "paragraph", "list_item", "quote", "pre", "image", "rule", "table_row")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBlock:
+    """One block as an importer sees it (before storage). ``text`` is its paragraph of the plain
+    body ('' for a rule or an image without caption); for an image block ``text`` is the caption."""
+
+    kind: str
+    text: str = ""
+    level: int = 0  # heading level 1-6
+    ordered: bool = False  # list_item: numbered
+    depth: int = 0  # list_item / quote nesting, 0 = top level
+    image: int | None = None  # image block: index into ParsedArticle.images
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedImage:
+    """A picture an importer found. ``data`` is None when it is not available offline (a remote
+    URL a local import never fetches, a missing file, a refused one: ``reason`` says why)."""
+
+    src: str  # the reference as written in the document (relative path, URL, or "data:")
+    data: bytes | None = None
+    mime: str | None = None
+    width: int | None = None
+    height: int | None = None
+    alt: str = ""
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One stored block, mapped to its span ``[start, end)`` of :attr:`Article.body` (Python string
+    offsets; ``start == end`` for a rule or an image without caption)."""
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0
+    ordered: bool = False
+    depth: int = 0
+    image: str | None = None  # image block: sha256 of the stored picture; None = not available
+    src: str | None = None  # image block: the original reference
+    alt: str = ""
+
+    def to_json(self, body: str) -> dict[str, object]:
+        """``show --json`` ``blocks`` entry: ``{kind, text, level?, ordered?, depth?, image?}``."""
+        data: dict[str, object] = {"kind": self.kind, "text": body[self.start : self.end]}
+        if self.kind == "heading":
+            data["level"] = self.level
+        if self.kind == "list_item":
+            data["ordered"] = self.ordered
+            data["depth"] = self.depth
+        if self.kind == "image":
+            data["image"] = self.image
+            data["alt"] = self.alt
+            if self.src is not None:
+                data["src"] = self.src
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """A stored picture (content-addressed, de-duplicated): ``show --json`` ``images`` entry."""
+
+    sha256: str
+    mime: str
+    width: int
+    height: int
+    bytes: int
+    alt: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "sha256": self.sha256, "mime": self.mime, "width": self.width,
+            "height": self.height, "bytes": self.bytes, "alt": self.alt,
+        }
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+FULL_TEXT_MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One subscription and its status (``feeds list --json`` row)."""
+
+    id: int
+    title: str
+    url: str
+    site_url: str | None = None
+    folder: str | None = None
+    full_text: str = "auto"  # one of FULL_TEXT_MODES
+    translate_to: str | None = None  # translate new items ahead of time into this language
+    keep_days: int | None = None  # None = keep for ever (starred/annotated are never removed)
+    interval_minutes: int = 60
+    unread: int = 0
+    last_fetched: str | None = None
+    last_ok: str | None = None
+    last_error: str | None = None
+    failures: int = 0  # consecutive
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id, "title": self.title, "url": self.url, "site_url": self.site_url,
+            "folder": self.folder, "full_text": self.full_text, "translate_to": self.translate_to,
+            "keep_days": self.keep_days, "interval_minutes": self.interval_minutes,
+            "unread": self.unread, "last_fetched": self.last_fetched, "last_ok": self.last_ok,
+            "last_error": self.last_error, "failures": self.failures,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRefresh:
+    """What refreshing one feed did (a ``feeds refresh`` line; a GUI progress step)."""
+
+    feed_id: int
+    title: str
+    ok: bool
+    new: int = 0
+    updated: int = 0
+    not_modified: bool = False  # the server answered 304
+    error: str | None = None
+
+    def line(self) -> str:
+        if not self.ok:
+            return f"#{self.feed_id} {self.title}: failed: {self.error}"
+        if self.not_modified:
+            return f"#{self.feed_id} {self.title}: not modified"
+        return f"#{self.feed_id} {self.title}: {self.new} new, {self.updated} updated"
+
+
 __all__ = [
     "COLORS", "DEFAULT_COLOR", "UNDETERMINED", "VIEWS", "Anchor", "ArticleAnnotations", "Article", "ArticleSummary", "Highlight", "HighlightFilter", "HighlightRow",
     "ImportOutcome", "LanguageGuess", "ListFilter", "ParsedArticle", "ReanchorReport", "Reanchored",
     "SavedSearch", "SearchHit", "Selector", "StoredArticleTranslation", "Tag", "validate_color",
+    "BLOCK_KINDS", "Block", "FULL_TEXT_MODES", "Feed", "FeedRefresh", "ImageInfo", "ParsedBlock",
+    "ParsedImage",
 ]
