@@ -24,7 +24,7 @@ from reader import __version__
 from reader.core.errors import ReaderError
 from reader.core.secrets import redact
 
-COMMAND_MODULES = ("reader.cli.library", "reader.cli.translate", "reader.cli.annotate")
+COMMAND_MODULES = ("reader.cli.library", "reader.cli.translate", "reader.cli.annotate", "reader.cli.feeds")
 #: Arguments that name files (argparse ``dest``): kept as the operating system gives them.
 PATH_ARGS = frozenset({"db", "paths", "path", "output"})
 

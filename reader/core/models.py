@@ -42,6 +42,7 @@ class ArticleSummary:
     starred: bool
     archived: bool
     tags: tuple[str, ...] = ()
+    feed_id: int | None = None  # the feed it came from (None: a file, a saved link)
 
     def to_json(self) -> dict[str, object]:
         """The documented, stable JSON shape (see README, "JSON output")."""
@@ -58,6 +59,7 @@ class ArticleSummary:
             "starred": self.starred,
             "archived": self.archived,
             "added_at": self.added_at,
+            "feed_id": self.feed_id,
         }
 
 
@@ -83,6 +85,7 @@ class Article:
     read_position: float
     tags: tuple[str, ...] = ()
     note: str | None = None  # article-level Markdown note
+    feed_id: int | None = None  # the feed it came from (None: a file, a saved link)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -104,6 +107,7 @@ class Article:
             starred=self.starred,
             archived=self.archived,
             tags=self.tags,
+            feed_id=self.feed_id,
         )
 
     def to_json(self) -> dict[str, object]:
@@ -202,6 +206,7 @@ class ListFilter:
     sort: str = "added"  # date | title | added | lang | source
     descending: bool = True
     extra: dict[str, str] = field(default_factory=dict)
+    feed_id: int | None = None  # only the articles of this feed (the sidebar's Feeds section)
 
 
 # --- highlights ----------------------------------------------------------------------------------
@@ -503,6 +508,8 @@ class Feed:
     last_ok: str | None = None
     last_error: str | None = None
     failures: int = 0  # consecutive
+    retry_at: str | None = None  # not fetched again before this (Retry-After, backoff after failures)
+    title_set: bool = False  # a person named it: a refresh keeps the title
     etag: str | None = None
     last_modified: str | None = None
 

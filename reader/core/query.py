@@ -11,6 +11,7 @@ by :func:`parse` only for *malformed filters*, never for free text)::
     tag:NAME            tag or any of its children (tag:region matches region/belarus)
     lang:CODE           ro, lt, en, und ...
     source:TEXT         outlet name contains TEXT
+    feed:ID|NAME        from the feed with that id, or whose title contains NAME
     is:unread|read|starred|archived
     has:highlights|notes|translation
     after:YYYY-MM-DD    published on or after (before: likewise, exclusive)
@@ -33,7 +34,7 @@ from datetime import date
 from reader.core.errors import QueryError
 from reader.core.names import fts_expression, name_prefixes
 
-FILTER_KEYS = ("tag", "lang", "source", "is", "has", "after", "before")
+FILTER_KEYS = ("tag", "lang", "source", "feed", "is", "has", "after", "before")
 IS_VALUES = ("unread", "read", "starred", "archived")
 HAS_VALUES = ("highlights", "notes", "translation")
 
@@ -198,6 +199,7 @@ def _example(key: str) -> str:
         "tag": "region/belarus",
         "lang": "ro",
         "source": "Reuters",
+        "feed": "3",
         "is": "unread",
         "has": "highlights",
         "after": "2026-01-01",

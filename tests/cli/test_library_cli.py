@@ -13,7 +13,7 @@ import pytest
 from reader.cli import main
 
 JSON_KEYS = {"id", "title", "lang", "lang_confidence", "date", "source", "url", "tags", "read", "starred",
-             "archived", "added_at"}
+             "archived", "added_at", "feed_id"}
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:

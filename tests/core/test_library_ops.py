@@ -33,7 +33,7 @@ def test_migration_names_are_the_ones_existing_libraries_recorded() -> None:
     # These strings are stored in every library's _sqlite_migrations table: renaming one would
     # re-apply (and fail) a migration on every existing library. The files are named by order.
     assert KNOWN == ["m001_core", "m002_translations", "m003_annotations", "m004_annotation_indexes",
-                     "m005_article_row_index"]
+                     "m005_article_row_index", "m007_feeds"]
     folder = Path(__file__).resolve().parents[2] / "reader" / "core" / "storage" / "migrations"
     assert sorted(p.stem for p in folder.glob("m[0-9][0-9][0-9]_*.py")) == KNOWN
 

@@ -30,7 +30,7 @@ from reader.core.text import join_paragraphs
 
 SUMMARY_COLUMNS = (
     "a.id, a.title, a.lang, a.lang_confidence, a.published, a.source, a.url, a.added_at, "
-    "a.read, a.starred, a.archived"
+    "a.read, a.starred, a.archived, a.feed_id"
 )
 _FLAG_NAMES = ("read", "starred", "archived")
 
@@ -98,7 +98,7 @@ class ArticleTable(TagTable):
             content_hash=r["content_hash"], added_at=r["added_at"], read=bool(r["read"]),
             starred=bool(r["starred"]), archived=bool(r["archived"]),
             read_position=r["read_position"], tags=tuple(self._tags_of([article_id]).get(article_id, ())),
-            note=r["note"],
+            note=r["note"], feed_id=r["feed_id"],
         )
 
     def get_body(self, article_id: int) -> str:
@@ -119,7 +119,7 @@ class ArticleTable(TagTable):
                 id=r["id"], title=r["title"], lang=r["lang"], lang_confidence=r["lang_confidence"],
                 published=r["published"], source=r["source"], url=r["url"], added_at=r["added_at"],
                 read=bool(r["read"]), starred=bool(r["starred"]), archived=bool(r["archived"]),
-                tags=tuple(tags.get(r["id"], ())),
+                tags=tuple(tags.get(r["id"], ())), feed_id=r["feed_id"],
             )
             for r in rows
         ]
@@ -279,7 +279,11 @@ class ArticleTable(TagTable):
         """Undo :meth:`delete_articles`."""
         with self.write() as conn:
             for snap in snapshots:
-                insert_row(conn, "articles", snap["article"])
+                row = snap["article"]
+                if row.get("feed_id") is not None and not conn.execute(
+                        "SELECT 1 FROM feeds WHERE id = ?", (row["feed_id"],)).fetchone():
+                    row = {**row, "feed_id": None}  # its feed was unsubscribed meanwhile
+                insert_row(conn, "articles", row)
                 tag_articles(conn, [snap["article"]["id"]], snap["tags"])
                 for table in ("highlights", "article_translations"):
                     for row in snap.get(table, []):

@@ -1,8 +1,8 @@
 """The library: one object over one library file, with every table family's reads and writes.
 
 :class:`Library` is the database (:mod:`.database`: opening, migrations, ``write()``) plus tags
-(:mod:`.tags`), articles (:mod:`.articles`), lists and search (:mod:`.search`) and the ``settings``
-table below. Highlights, saved searches and translations have their own stores over a Library
+(:mod:`.tags`), articles (:mod:`.articles`), lists and search (:mod:`.search`), feeds (:mod:`.feeds`)
+and the ``settings`` table below. Highlights, saved searches and translations have their own stores over a Library
 (:mod:`.highlights`, :mod:`.saved_searches`, :mod:`.translations`). It returns dataclasses.
 """
 
@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reader.core.storage.feeds import FeedTable
 from reader.core.storage.search import SearchTable
 
 
-class Library(SearchTable):
+class Library(FeedTable, SearchTable):
     """A Polyglot Reader library file (one connection: one per thread).
 
     Opening creates the file if needed, refuses files that are not ours or are newer, and upgrades

@@ -81,6 +81,13 @@ def filter_sql(f: Filter) -> tuple[str, list[object]]:
         return "a.lang = ?", [f.value]
     if f.key == "source":
         return "a.source LIKE ? ESCAPE '\\'", ["%" + like_escape(f.value) + "%"]
+    if f.key == "feed":
+        if f.value.isdigit():
+            return "a.feed_id IS ?", [int(f.value)]  # IS: -feed:3 keeps articles from no feed
+        return (
+            "(a.feed_id IS NOT NULL AND a.feed_id IN (SELECT id FROM feeds WHERE title LIKE ? ESCAPE '\\'))",
+            ["%" + like_escape(f.value) + "%"],
+        )
     if f.key == "is":
         return {
             "unread": ("a.read = 0", []),
@@ -120,6 +127,9 @@ def list_filter_sql(
     if flt.lang:
         where.append("a.lang = ?")
         params.append(flt.lang)
+    if flt.feed_id is not None:
+        where.append("a.feed_id = ?")
+        params.append(flt.feed_id)
     if flt.unread:
         where.append("a.read = 0")
     if flt.starred:
