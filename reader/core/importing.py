@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -51,6 +51,8 @@ class PreparedImport:
     #: with an ``encoding`` override: content hashes of the file's other readings (the guessed one
     #: first), to find the article an earlier import of this file made and give it the new text
     earlier_hashes: tuple[str, ...] = ()
+    #: with a close call: a passage in each candidate reading (see :func:`encoding_samples`)
+    samples: tuple[tuple[str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -116,6 +118,46 @@ def encoding_warning(parsed: ParsedArticle) -> str | None:
             f"— re-import with --encoding {parsed.encoding_alternatives[0]}")
 
 
+#: How much of a file :func:`encoding_samples` reads, and how long a passage it shows.
+SAMPLE_BYTES = 64 * 1024
+SAMPLE_CHARS = 90
+
+
+def encoding_samples(path: Path, encodings: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """A passage of the file in each of ``encodings``, taken where the readings first differ, so a
+    person can see which one reads right. Empty when the file cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(SAMPLE_BYTES)
+    except OSError:
+        return ()
+    readings: list[tuple[str, str]] = []
+    for name in dict.fromkeys(encodings):
+        try:
+            readings.append((name, data.decode(name, errors="replace")))
+        except LookupError:
+            continue
+    if len(readings) < 2:
+        return ()
+    first = readings[0][1]
+    differs = min((_first_difference(first, text) for _, text in readings[1:]), default=0)
+    start = first.rfind("\n", 0, differs) + 1
+    if differs - start > SAMPLE_CHARS // 2:
+        start = differs - SAMPLE_CHARS // 3
+    out = []
+    for name, text in readings:
+        passage = " ".join(text[start:].split("\n", 1)[0].split())[:SAMPLE_CHARS]
+        out.append((name, passage))
+    return tuple(out)
+
+
+def _first_difference(a: str, b: str) -> int:
+    for index, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return index
+    return min(len(a), len(b))
+
+
 def _earlier_hashes(path: Path, parsed: ParsedArticle) -> tuple[str, ...]:
     """Content hashes of the file read without the override and with the guess's alternatives."""
     from reader.core.storage.articles import content_hash
@@ -168,8 +210,12 @@ def prepare(path: Path, encoding: str | None = None) -> PreparedImport:
         except Exception:  # noqa: BLE001 - detection failing is "undetermined", not an error
             guess = LanguageGuess("und", 0.0)
     earlier = _earlier_hashes(Path(path), parsed) if encoding is not None else ()
-    return PreparedImport(shown, parsed=parsed, guess=guess, warning=encoding_warning(parsed),
-                          earlier_hashes=earlier)
+    warning = encoding_warning(parsed)
+    samples: tuple[tuple[str, str], ...] = ()
+    if warning and parsed.encoding:
+        samples = encoding_samples(Path(path), [parsed.encoding, *parsed.encoding_alternatives[:3]])
+    return PreparedImport(shown, parsed=parsed, guess=guess, warning=warning,
+                          earlier_hashes=earlier, samples=samples)
 
 
 def _prepare_chunk(paths: list[str], encoding: str | None = None) -> list[PreparedImport]:
@@ -194,7 +240,11 @@ def store(library: Library, prepared: PreparedImport) -> ImportOutcome:
         raise
     except ReaderError as exc:
         return ImportOutcome(prepared.path, "skipped", reason=str(exc))
-    return replace(outcome, warning=prepared.warning) if prepared.warning else outcome
+    if not prepared.warning:
+        return outcome
+    parsed = prepared.parsed
+    return replace(outcome, warning=prepared.warning, encoding=parsed.encoding,
+                   alternatives=parsed.encoding_alternatives, samples=prepared.samples)
 
 
 def _replace_earlier(library: Library, prepared: PreparedImport) -> ImportOutcome | None:

@@ -156,6 +156,11 @@ class ImportOutcome:
     reason: str | None = None
     #: a close call on the file's encoding, said at import ("encoding guessed as ...; could also be ...")
     warning: str | None = None
+    #: with a close call: the encoding used and the others that read almost as well (best first),
+    #: and a short passage in each reading, where they differ, for the person to choose from
+    encoding: str | None = None
+    alternatives: tuple[str, ...] = ()
+    samples: tuple[tuple[str, str], ...] = ()
 
     def line(self) -> str:
         """The one line ``reader-cli import`` prints for this file."""

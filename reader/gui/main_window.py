@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
             return
         dialog = dialogs.ImportSummaryDialog(outcomes, cancelled, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        dialog.reimport_requested.connect(self._reimport)
         self.last_import_summary = dialog
         dialog.open()
 
@@ -371,6 +372,11 @@ class MainWindow(QMainWindow):
         dialog = dialogs.MetadataDialog(article, self)
         if dialog.exec() == dialogs.MetadataDialog.DialogCode.Accepted:
             self.controller.update_article(article.id, **dialog.changes().as_changes())
+        elif dialog.reimport_choice is not None:
+            self._reimport(*dialog.reimport_choice)
+
+    def _reimport(self, path: str, encoding: str) -> None:
+        self.controller.import_paths([path], encoding=encoding)
 
     def _on_action_delete(self) -> None:
         ids = self.article_list.selected_ids()

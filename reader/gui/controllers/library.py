@@ -49,7 +49,8 @@ FIRST_PAGE = 200  # ids fetched before the whole list, so the first rows paint a
 FIRST_ROW = -1  # list_ready's "select" value for: the first row, unless the last article is restored
 
 
-def import_job(ctx: TaskContext, paths: Sequence[str | Path]) -> tuple[list[ImportOutcome], bool]:
+def import_job(ctx: TaskContext, paths: Sequence[str | Path],
+               encoding: str | None = None) -> tuple[list[ImportOutcome], bool]:
     """Run :func:`reader.core.importing.import_paths` on the long lane, reporting each outcome."""
     from reader.core.importing import import_paths, iter_import_files
 
@@ -62,7 +63,7 @@ def import_job(ctx: TaskContext, paths: Sequence[str | Path]) -> tuple[list[Impo
         outcomes.append(outcome)
         ctx.report((len(outcomes), total, outcome))
 
-    result = import_paths(ctx.library, files, on_outcome=on_outcome, cancel=ctx.cancelled)
+    result = import_paths(ctx.library, files, on_outcome=on_outcome, cancel=ctx.cancelled, encoding=encoding)
     if len(result) > len(outcomes):
         outcomes = list(result)
     return outcomes, ctx.cancelled()
@@ -97,7 +98,7 @@ class LibraryController(QObject):
         self.current_id: int | None = None
         self.known_tags: list[str] = []
         self._import_job: Any = None
-        self._import_queue: list[tuple[list[str], bool, bool, bool, bool]] = []
+        self._import_queue: list[tuple[list[str], bool, bool, bool, bool, str | None]] = []
         self._startup_pending = 0
         self._settled = False
         self._ready_emitted = False
@@ -360,9 +361,10 @@ class LibraryController(QObject):
 
     # --- import -----------------------------------------------------------------------------------
     def import_paths(self, paths: Sequence[str | Path], *, quiet: bool = False, startup: bool = False,
-                     select_first: bool = False, seed: bool = False) -> None:
-        """Import in the background (one import at a time; later ones wait their turn)."""
-        item = ([str(p) for p in paths], quiet, startup, select_first, seed)
+                     select_first: bool = False, seed: bool = False, encoding: str | None = None) -> None:
+        """Import in the background (one import at a time; later ones wait their turn).
+        ``encoding``: a person's override (a re-import: the earlier article gets the new text)."""
+        item = ([str(p) for p in paths], quiet, startup, select_first, seed, encoding)
         if self._import_job is not None:
             self._import_queue.append(item)
             return
@@ -376,12 +378,13 @@ class LibraryController(QObject):
             self._import_job.cancel()
         self._import_queue.clear()
 
-    def _run_import(self, paths: list[str], quiet: bool, startup: bool, select_first: bool, seed: bool) -> None:
+    def _run_import(self, paths: list[str], quiet: bool, startup: bool, select_first: bool, seed: bool,
+                    encoding: str | None = None) -> None:
         self.import_started.emit(0)
         self._import_reload.start()
 
         def job(ctx: TaskContext) -> tuple[list[ImportOutcome], bool]:
-            outcomes, cancelled = import_job(ctx, paths)
+            outcomes, cancelled = import_job(ctx, paths, encoding)
             if seed and not cancelled:  # a write: handed to the writer lane
                 self.runner.write_and_wait(lambda library: library.set_setting(SEEDED_KEY, True))
             return outcomes, cancelled
@@ -425,6 +428,9 @@ class LibraryController(QObject):
         else:
             imported = next((o.article_id for o in outcomes if o.status == "imported"), None)
             self.reload_list(select=imported, keep_current=imported is None)
+            updated = [o.article_id for o in outcomes if o.status == "updated" and o.article_id is not None]
+            if updated:  # re-imported with another encoding: the article on screen shows the new text
+                self.articles_changed.emit(updated)
         if self._import_queue:
             self._run_import(*self._import_queue.pop(0))
 

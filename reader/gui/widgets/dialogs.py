@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from reader.core.models import Article, ImportOutcome
 from reader.core.settings import Settings
 from reader.gui.langnames import language_label
+from reader.gui.widgets.reimport import ReimportDialog, ReimportFile
 from reader.gui.widgets.translation_prefs import PackManager, TranslationPrefsPage
 
 COMMON_LANGS = ("en", "ro", "lt", "uk", "ru", "be", "pl", "de", "fr", "es", "it", "pt")
@@ -89,9 +91,27 @@ class MetadataDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        #: (path, encoding) when the person chose to re-import the article's file instead of editing
+        self.reimport_choice: tuple[str, str] | None = None
+        reimport = buttons.addButton("Re-import with Another Encoding…", QDialogButtonBox.ButtonRole.ActionRole)
+        reimport.setObjectName("reimportButton")
+        reimport.setToolTip("Read the file this article came from again, with an encoding you choose; "
+                            "the article gets the new text and keeps its highlights")
+        reimport.clicked.connect(self._ask_reimport)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _ask_reimport(self) -> None:
+        # The library keeps the file's name, not where it was: the person points at the file.
+        start = str(Path.home() / (self._article.file_name or ""))
+        path, _ = QFileDialog.getOpenFileName(self, "The file this article came from", start, IMPORT_FILTER)
+        if not path:
+            return
+        dialog = ReimportDialog([ReimportFile(path)], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.choice() is not None:
+            self.reimport_choice = dialog.choice()
+            self.reject()  # nothing else is saved: the re-import replaces the text
 
     def lang_code(self) -> str:
         text = self.lang.currentText().strip()
@@ -237,13 +257,18 @@ class ShortcutsDialog(QDialog):
 
 
 def summarize(outcomes: Sequence[ImportOutcome]) -> tuple[int, int, int]:
-    imported = sum(o.status == "imported" for o in outcomes)
+    """(imported, already in the library, skipped); a re-imported file ("updated") counts as imported."""
+    imported = sum(o.status in ("imported", "updated") for o in outcomes)
     duplicates = sum(o.status == "duplicate" for o in outcomes)
     return imported, duplicates, len(outcomes) - imported - duplicates
 
 
 class ImportSummaryDialog(QDialog):
-    """The end of an import: counts, then one line per skipped file with its reason."""
+    """The end of an import: counts, then a line per file whose encoding was a close call, per
+    skipped file (with its reason) and per duplicate. With close calls, "Re-import with Another
+    Encoding…" lets the person pick the reading that looks right (``reimport_requested``)."""
+
+    reimport_requested = Signal(str, str)  # path, encoding
 
     def __init__(self, outcomes: Sequence[ImportOutcome], cancelled: bool = False,
                  parent: QWidget | None = None) -> None:
@@ -260,14 +285,42 @@ class ImportSummaryDialog(QDialog):
         layout.addWidget(head)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
-        lines = [f"{o.path}: {o.reason}" for o in outcomes if o.status == "skipped"]
+        self.close_calls = [ReimportFile.from_outcome(o) for o in outcomes if o.warning and o.alternatives]
+        lines = [f"{o.path}: {o.warning}" for o in outcomes if o.warning]
+        lines += [f"{o.path}: {o.reason}" for o in outcomes if o.status == "skipped"]
         lines += [f"{o.path}: duplicate of #{o.article_id}" for o in outcomes if o.status == "duplicate"]
         self.details.setPlainText("\n".join(lines) if lines else "Every file was imported.")
         layout.addWidget(self.details)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
+        self.reimport_button: QPushButton | None = None
+        self.reimport_dialog: ReimportDialog | None = None
+        if self.close_calls:
+            count = len(self.close_calls)
+            warn = QLabel(f"The encoding of {count} file{'s' if count != 1 else ''} was a close call: "
+                          "check the text, and re-import with another encoding if it reads wrong.")
+            warn.setObjectName("importEncodingWarning")
+            warn.setWordWrap(True)
+            layout.insertWidget(1, warn)
+            self.reimport_button = buttons.addButton("Re-import with Another Encoding…",
+                                                     QDialogButtonBox.ButtonRole.ActionRole)
+            self.reimport_button.setObjectName("reimportButton")
+            self.reimport_button.clicked.connect(self._ask_reimport)
         layout.addWidget(buttons)
+
+    def _ask_reimport(self) -> None:
+        dialog = ReimportDialog(self.close_calls, self)
+        self.reimport_dialog = dialog
+
+        def chosen() -> None:
+            picked = dialog.choice()
+            if picked is not None:
+                self.reimport_requested.emit(*picked)
+                self.accept()
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
 
     def text(self) -> str:
         return self.details.toPlainText()
