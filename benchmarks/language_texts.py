@@ -430,3 +430,51 @@ HELD_OUT: dict[str, list[str]] = {
         "Otac me naučio loviti ribu na jezeru.",
     ],
 }
+
+#: Short news paragraphs in Serbian (Latin script) and Croatian, written after the sentence sets
+#: (2026-12-03) and before the Serbian Latin cues were extended, to score those cues on text they
+#: were not made from: ``news paragraphs`` and, split at sentence ends, ``news sentences`` in
+#: :mod:`benchmarks.language_set`. Neutral sentences that read the same in both languages are kept:
+#: they are part of what real news looks like.
+NEWS_PARAGRAPHS: dict[str, list[str]] = {
+    "sr-Latn": [
+        "Vlada Srbije usvojila je juče predlog budžeta za sledeću godinu. Ministar finansija rekao je "
+        "da će plate u javnom sektoru porasti za osam odsto, a penzije za šest odsto.",
+        "U Beogradu je tokom vikenda održan tradicionalni sajam knjiga. Organizatori kažu da je sajam "
+        "posetilo više od sto hiljada ljudi, što je rekord u poslednjih deset godina.",
+        "Narodna skupština raspravljala je o novom zakonu o bezbednosti saobraćaja. Opozicija traži da "
+        "se kazne za vožnju pod uticajem alkohola dodatno pooštre.",
+        "Fudbaleri Crvene zvezde pobedili su sinoć u Ligi šampiona. Trener je posle utakmice rekao da je "
+        "ekipa igrala hrabro i da veruje u prolazak u sledeću fazu takmičenja.",
+        "Meteorolozi najavljuju da će sledeće nedelje biti hladnije, sa snegom u planinskim predelima. "
+        "Građanima se savetuje da ne putuju bez zimske opreme.",
+        "Predsednik opštine obišao je radove na novom mostu preko reke. On je rekao da će most biti "
+        "završen do kraja leta i da će smanjiti gužve u centru grada.",
+        "Studenti Univerziteta u Novom Sadu organizovali su protest ispred zgrade rektorata. Oni traže "
+        "niže školarine i bolje uslove u studentskim domovima.",
+        "Cene hleba i mleka u prodavnicama porasle su ovog meseca. Udruženje potrošača upozorava da "
+        "mnoge porodice teško plaćaju osnovne namirnice.",
+        "Narodno pozorište u Beogradu predstavilo je novu sezonu. Na repertoaru su klasične opere, "
+        "balet i nekoliko predstava domaćih autora.",
+        "Lekari u Kliničkom centru izveli su prvu transplantaciju srca ove godine. Pacijent se oseća "
+        "dobro, a direktor bolnice kaže da je operacija trajala osam sati.",
+    ],
+    "hr": [
+        "Hrvatska vlada usvojila je jučer prijedlog proračuna za sljedeću godinu. Ministar financija "
+        "rekao je da će plaće u javnom sektoru porasti za osam posto.",
+        "U Zagrebu je tijekom vikenda održan tradicionalni sajam knjiga. Organizatori kažu da ga je "
+        "posjetilo više od sto tisuća ljudi, što je rekord posljednjih deset godina.",
+        "Sabor je raspravljao o novom zakonu o sigurnosti prometa. Oporba traži strože kazne za vožnju "
+        "pod utjecajem alkohola.",
+        "Nogometaši Dinama pobijedili su sinoć u Ligi prvaka. Trener je nakon utakmice rekao da je "
+        "momčad igrala hrabro i da vjeruje u prolazak u sljedeću fazu natjecanja.",
+        "Meteorolozi najavljuju da će sljedeći tjedan biti hladnije, sa snijegom u planinskim "
+        "krajevima. Građanima se savjetuje da ne putuju bez zimske opreme.",
+        "Gradonačelnik je obišao radove na novom mostu preko rijeke. Rekao je da će most biti gotov do "
+        "kraja ljeta i da će smanjiti gužve u središtu grada.",
+        "Cijene kruha i mlijeka u trgovinama porasle su ovoga mjeseca. Udruga potrošača upozorava da "
+        "mnoge obitelji teško plaćaju osnovne namirnice.",
+        "Hrvatsko narodno kazalište predstavilo je novu sezonu. Na repertoaru su klasične opere, balet "
+        "i nekoliko predstava domaćih autora.",
+    ],
+}

@@ -85,7 +85,8 @@ _SR_LATN_WORDS = frozenset(
     "mleko pesma pesme sledeće sledeći sledećeg uvek nedelja nedelje nedeljom mesec meseca svet "
     "svetskom sveta cena cene ceni istorija istorije istoriji ko šta hleb voz hiljada hiljade opština "
     "opštine univerzitet univerziteta preduzeće preduzeća prestonica prestonice juče videćemo uveče "
-    "srednjovekovne mesto mesta posle ovde tokom savetovao uvek bela belo beli dve devojka".split()
+    "srednjovekovne mesto mesta posle ovde tokom savetovao uvek bela belo beli dve devojka "
+    "reči rečju rečima".split()
 )
 _HR_LATN_WORDS = frozenset(
     "vijest vijesti vrlo gdje djeca djeci dijete rijeka rijeke riječ vrijeme vremena liječnik "
@@ -96,10 +97,53 @@ _HR_LATN_WORDS = frozenset(
     "kazalište bijela bijelo dvije djevojka".split()
 )
 
+# Word beginnings (a word counts when it starts with one): the ekavian reflex against the
+# ijekavian one (pobed-/pobjed-, savet-/savjet-, predsedn-/predsjedn-) and the vocabulary the two
+# standards do not share (saobraćaj/promet is left out: both use promet), months included. Each was
+# checked not to begin a common word of the other language (svet-, reč-, plać-, prvak, zrak are
+# shared, so they are not here).
+_SR_LATN_STEMS = (
+    "posled", "pobed", "verova", "veruj", "savet", "uslov", "uticaj", "bezbedn", "lekar", "lekov",
+    "lečen", "oseć", "oseti", "pozorišt", "fudbal", "odsto", "finansij", "hiljad", "porodic", "sneg",
+    "snež", "nedelj", "mesec", "mesta", "mesto", "istorij", "opštin", "opšt", "univerzitet",
+    "preduzeć", "saobraćaj", "skupštin", "opozicij", "takmič", "šampion", "vazduh", "hemij", "naučn",
+    "naučnik", "bioskop", "paradajz", "pasulj", "šargarep", "ćerk", "devojk", "pesm", "penzij",
+    "sprove", "obezbed", "izveštaj", "saopšt", "zvaničn", "poslanik", "poslanic", "predsedn",
+    "sedišt", "sednic", "odeljenj", "inostranstv", "dinar", "zvezd", "cvet", "vetar", "vetr", "sever",
+    "svetl", "rešenj", "reši", "primen", "promen", "procen", "ocen", "smer", "uspeh", "poset",
+    "zahtev", "fabrik", "kompanij", "obavešt", "proleć", "vežb", "poreklo", "prodavnic", "udruženj",
+    "januar", "februar", "avgust", "septemb", "oktob", "novemb", "decemb", "razume", "uvek", "svetsk",
+)
+_HR_LATN_STEMS = (
+    "posljednj", "pobjed", "vjerova", "vjeruj", "savjet", "uvjet", "utjecaj", "liječ", "lijek",
+    "osjeć", "osjeti", "kazališt", "nogomet", "postot", "financij", "tisuć", "obitelj", "snijeg",
+    "snjež", "tjed", "mjesec", "mjest", "vijest", "svijet", "svjetsk", "cijen", "cijel", "povijest",
+    "rijek", "riječ", "lijep", "mlijek", "djec", "dijete", "djevojk", "pjesm", "uvijek", "vrijeme",
+    "srijed", "sjever", "sjedni", "sjedišt", "predsjedn", "zvijezd", "cvijet", "vjetr", "vjetar",
+    "svjetl", "rješenj", "riješ", "primjen", "promjen", "procjen", "ocjen", "smjer", "uspjeh",
+    "posjet", "vježb", "zahtjev", "tijekom", "izvješ", "priopć", "obavješ", "proljeć", "podrijetl",
+    "prijedlog", "sveučilišt", "poduzeć", "općin", "tvornic", "tvrtk", "znanost", "znanstven", "kemij",
+    "zrakoplov", "udrug", "proračun", "mirovin", "zastupni", "služben", "inozemstv", "momčad",
+    "opskrb", "glazb", "oporb", "natjec", "razumij", "siječ", "veljač", "ožuj", "travanj", "travnj",
+    "svib", "lipanj", "lipnj", "srpanj", "srpnj", "kolovoz", "rujan", "rujn", "listopad", "studenog",
+    "prosin", "ljeto", "ljeta", "ljetn",
+)
+_SR_LATN_STEM_RE = re.compile("(?:" + "|".join(sorted(_SR_LATN_STEMS, key=len, reverse=True)) + ")")
+_HR_LATN_STEM_RE = re.compile("(?:" + "|".join(sorted(_HR_LATN_STEMS, key=len, reverse=True)) + ")")
+# "wants to return" is "želi da se vrati" in Serbian and "želi se vratiti" in Croatian: a verb of
+# wanting, being able or starting followed by "da" and a present-tense verb counts as a Serbian cue.
+_SR_DA_RE = re.compile(
+    r"\b(?:želi[mš]?|želimo|želite|žele|planira[mš]?|planiraju|nauči[oloi]?|naučila|naučili|može[mš]?"
+    r"|mogu|mora[mš]?|moraju|treba|hoće[mš]?|hoću|počeo|počela|počeli|odlučio|odlučila|odlučili"
+    r"|pokušao|pokušala|pokušava|nastavio|nastavila|nastavlja|uspeo|uspela|uspeli)\s+da\s+(?:se\s+)?"
+    r"[^\W\d_]+(?:m|š|mo|te|ju|e|i|a)\b", re.IGNORECASE)
+#: Serbian Latin cues are counted over at most this many words (a long text decides long before).
+LATIN_CUE_WORDS = 5000
+
 # Serbian words Slovene does not have, and common Slovene words Serbian does not have.
 _SR_NOT_SL_WORDS = frozenset(
     "veoma uvek šta gde deca deci juče uveče nedeljom hiljada hleb su nije sam kući porodica "
-    "krompira videćemo".split()
+    "krompira videćemo danas ljudi".split()
 )
 _SL_WORDS = frozenset("so sem ni kje kaj zelo vedno otroci tudi ki lahko".split())
 
@@ -243,8 +287,10 @@ def _refine_serbian_latin(text: str, lang: str, prob: float) -> tuple[str, float
         # Slovene shares vreme, mesto, lepo, cene...: only words Slovene lacks, and no Slovene ones.
         if any(w in _SL_WORDS for w in words) or not any(w in _SR_NOT_SL_WORDS for w in words):
             return lang, prob
-    sr = sum(w in _SR_LATN_WORDS for w in words)
-    hr = sum(w in _HR_LATN_WORDS for w in words)
+    words = words[:LATIN_CUE_WORDS]
+    sr = sum(w in _SR_LATN_WORDS or _SR_LATN_STEM_RE.match(w) is not None for w in words)
+    hr = sum(w in _HR_LATN_WORDS or _HR_LATN_STEM_RE.match(w) is not None for w in words)
+    sr += len(_SR_DA_RE.findall(" ".join(words)))
     if sr >= 1 and sr > 2 * hr:
         return "sr", CUE_CONFIDENCE if lang != "sr" else prob
     return lang, prob
