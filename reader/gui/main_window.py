@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.ui_state = ui_state
         self._shown_position = 0.0
         self.last_import_summary: dialogs.ImportSummaryDialog | None = None
+        self._automatic = False  # True while the list itself makes a row current (see _on_controller_list_ready)
         self.shortcuts_dialog: dialogs.ShortcutsDialog | None = None
         self.setWindowTitle("Polyglot Reader")
         self.setObjectName("mainWindow")
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
         self.search.save_requested.connect(ann.save_search)
         self.model.sort_requested.connect(c.set_sort)
         self.article_list.article_selected.connect(self._on_list_article_selected)
+        self.article_list.clicked.connect(self._on_list_clicked)
         pane.tag_add_requested.connect(lambda name: c.add_tags(self._shown_ids(), [name]))
         pane.tag_remove_requested.connect(lambda name: c.remove_tag(self._shown_ids(), name))
         self.import_progress.cancel_requested.connect(c.cancel_import)
@@ -258,6 +260,12 @@ class MainWindow(QMainWindow):
             return
         self.show_article_id(article_id)
 
+    def _on_list_clicked(self, _index: object) -> None:
+        """A click on the row already shown (one the list opened by itself) chooses it."""
+        article = self.reader_pane.article()
+        if article is not None and self.model.id_at(self.article_list.currentIndex().row()) == article.id:
+            self.controller.article_opened(article, chosen=True)
+
     def show_article_id(self, article_id: int | None) -> None:
         self._leave_article()
         self._show(self.controller.load_article(article_id) if article_id else None)
@@ -268,7 +276,7 @@ class MainWindow(QMainWindow):
             self._shown_position = article.read_position
             self.pane_actions["toggle_star"].setText("★ Starred" if article.starred else "☆ Star")
         if not keep_scroll:
-            self.controller.article_opened(article)
+            self.controller.article_opened(article, chosen=not self._automatic)
         self.article_shown.emit(article.id if article else 0)
 
     def _leave_article(self) -> None:
@@ -295,8 +303,12 @@ class MainWindow(QMainWindow):
         if not ids:
             self.show_article_id(None)
             return
-        self.article_list.select_first((select if select and select > 0 else None, self._restore_article,
-                                        self.model.id_at(0) if select == FIRST_ROW else None, current))
+        self._automatic = True  # the list chose this row, not the person: it is shown, not marked read
+        try:
+            self.article_list.select_first((select if select and select > 0 else None, self._restore_article,
+                                            self.model.id_at(0) if select == FIRST_ROW else None, current))
+        finally:
+            self._automatic = False
         if not partial:
             self._restore_article = None
 

@@ -274,11 +274,13 @@ class LibraryController(QObject):
             self.error.emit(str(exc))
             return {}
 
-    def article_opened(self, article: Article | None) -> None:
-        """Start the mark-read dwell for the article now shown."""
+    def article_opened(self, article: Article | None, *, chosen: bool = True) -> None:
+        """Start the mark-read dwell for the article now shown — only when the person ``chosen`` it
+        (a click, a key); an article the list opened by itself (first row of a view, a search, an
+        import, the one restored at start) is shown and stays unread."""
         self.dwell_timer.stop()
         self.current_id = article.id if article else None
-        if article is not None and not article.read:
+        if article is not None and chosen and not article.read:
             self.dwell_timer.start(max(0, self.dwell_ms))
 
     def _on_dwell_timer_timeout(self) -> None:
