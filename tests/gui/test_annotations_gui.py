@@ -490,3 +490,40 @@ def test_highlight_model_pages_lazily_and_passes_the_model_tester(qtmodeltester,
     assert model.rowCount() == 6 and not model.canFetchMore(QModelIndex())
     assert model.row_of(rest[-1].highlight.id) == 5
     qtmodeltester.check(model)
+
+
+def test_delete_key_on_a_highlight_card_deletes_the_highlight_not_the_article(
+        make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 13 items 1 and 4: Delete acts on what has focus, and the deleted highlight's paint goes."""
+    db = tmp_path / "lib.db"
+    aid = add_sample(db)
+    parts = make_window(db)
+    w = open_article(qtbot, parts, aid)
+    h = make_highlight(qtbot, parts, aid, 1, "economie, comerț")
+    total = w.model.total()
+    panel = w.annotations.panel
+    if not panel.isVisible():
+        press(qtbot, w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(panel.list.isVisible, timeout=5_000)
+    rect = panel.list.visualRect(panel.model.index(panel.model.row_of(h.id), 0))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    panel.list.setFocus()
+    # the paint is there before: the characters of the quote have the highlight's background
+    doc = w.reader_pane.browser.document()
+    start, _end = w.annotations.layer.ranges(h.id)[0]
+
+    def painted() -> bool:
+        c = QTextCursor(doc)
+        c.setPosition(start + 2)
+        return c.charFormat().background().style() != Qt.BrushStyle.NoBrush
+
+    assert painted()
+    with qtbot.waitSignal(w.annotations.controller.highlights_ready, timeout=10_000,
+                          check_params_cb=lambda a, hs, _n: hs == []):
+        qtbot.keyClick(panel.list, Qt.Key.Key_Delete)
+    wait_idle(qtbot, parts)
+    assert w.model.total() == total  # no article deleted
+    with Library(db) as lib:
+        assert lib.article_count() == 1
+    assert "Deleted the highlight" in w.message_bar.label.text()
+    assert doc is w.reader_pane.browser.document() and not painted()  # gone from the page at once

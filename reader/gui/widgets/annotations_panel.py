@@ -156,6 +156,7 @@ class AnnotationsPanel(QWidget):
         self.list.setModel(self.model)
         self.list.clicked.connect(lambda idx: self._on_list_clicked(self.model, idx.row()))
         self.list.activated_row.connect(lambda row: self._on_list_clicked(self.model, row))
+        self.list.delete_row.connect(lambda row: self._on_delete_key(self.model, row))
         tl.addWidget(self.list, 3)
         self.orphan_header = QLabel("", top)
         self.orphan_header.setObjectName("panelHeader")
@@ -166,6 +167,7 @@ class AnnotationsPanel(QWidget):
         self.orphan_list.setObjectName("panelOrphans")
         self.orphan_list.setModel(self.orphan_model)
         self.orphan_list.clicked.connect(lambda idx: self._on_list_clicked(self.orphan_model, idx.row()))
+        self.orphan_list.delete_row.connect(lambda row: self._on_delete_key(self.orphan_model, row))
         tl.addWidget(self.orphan_list, 1)
         split.addWidget(top)
         # the selected highlight
@@ -300,6 +302,11 @@ class AnnotationsPanel(QWidget):
     def _on_color_clicked(self, color: str) -> None:
         if self._selected_id is not None:
             self.color_change_requested.emit(self._selected_id, color)
+
+    def _on_delete_key(self, model: HighlightListModel, row: int) -> None:
+        h = model.highlight_at(row)
+        if h is not None:
+            self.delete_requested.emit(h.id)
 
     def _on_delete_clicked(self) -> None:
         if self._selected_id is not None:

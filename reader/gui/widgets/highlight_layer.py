@@ -18,8 +18,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject
-from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QBrush, QTextCharFormat, QTextCursor, QTextDocument
 
 from reader.core.annotations import find_quote
 from reader.core.models import Highlight
@@ -194,6 +194,10 @@ class HighlightLayer(QObject):
         self.article_id: int | None = None
         self._painting = False
         self._ranges: dict[int, list[tuple[int, int]]] = {}
+        # what was painted into which document: a repaint of the same document (a highlight deleted
+        # or recoloured) wipes it first, or the old paint would stay until the article is re-rendered
+        self._painted_doc: object = None
+        self._painted: list[tuple[int, int]] = []
         pane.browser.textChanged.connect(self._on_browser_text_changed)
 
     def set_highlights(self, article_id: int | None, highlights: Sequence[Highlight]) -> None:
@@ -252,11 +256,14 @@ class HighlightLayer(QObject):
         self._ranges = {}
         if self._painting:
             return
+        doc = self.pane.browser.document()
+        if doc is self._painted_doc and self._painted:
+            self._wipe(doc)
+        self._painted_doc, self._painted = doc, []
         article = self.pane.article()
         if article is None or article.id != self.article_id or not self.highlights:
             return
         geo = self.geometry()
-        doc = self.pane.browser.document()
         self._painting = True
         try:
             undo = doc.isUndoRedoEnabled()
@@ -276,9 +283,31 @@ class HighlightLayer(QObject):
                     c.setPosition(s)
                     c.setPosition(e, QTextCursor.MoveMode.KeepAnchor)
                     c.mergeCharFormat(fmt)
+                self._painted.extend(ranges)
             doc.setUndoRedoEnabled(undo)
         finally:
             self._painting = False
+
+    def _wipe(self, doc: QTextDocument) -> None:
+        """Take the paint of the last repaint off ``doc`` (background, note underline, tooltip)."""
+        self._painting = True
+        try:
+            undo = doc.isUndoRedoEnabled()
+            doc.setUndoRedoEnabled(False)
+            clear = QTextCharFormat()
+            clear.setBackground(QBrush(Qt.BrushStyle.NoBrush))
+            clear.setUnderlineStyle(QTextCharFormat.UnderlineStyle.NoUnderline)
+            clear.setToolTip("")
+            end = doc.characterCount() - 1
+            for s, e in self._painted:
+                c = QTextCursor(doc)
+                c.setPosition(min(s, end))
+                c.setPosition(min(e, end), QTextCursor.MoveMode.KeepAnchor)
+                c.mergeCharFormat(clear)
+            doc.setUndoRedoEnabled(undo)
+        finally:
+            self._painting = False
+            self._painted = []
 
 
 __all__ = ["HighlightLayer", "PaneGeometry", "SelectionTarget"]

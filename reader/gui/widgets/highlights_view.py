@@ -20,7 +20,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from PySide6.QtCore import QElapsedTimer, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QElapsedTimer,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -157,9 +167,21 @@ class HighlightListView(QListView):
 
     Signals:
         activated_row(int): a card was double-clicked or Enter was pressed on it (its row).
+        delete_row(int): Delete or Backspace was pressed on a card (its row). The key belongs to
+            the card while the list has focus: the window's Delete (which deletes articles) does
+            not see it.
     """
 
     activated_row = Signal(int)
+    delete_row = Signal(int)
+    DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+
+    def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in self.DELETE_KEYS and self.currentIndex().isValid()):
+            event.accept()  # handled in keyPressEvent, not by a window shortcut
+            return True
+        return super().event(event)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,6 +199,9 @@ class HighlightListView(QListView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.activated_row.emit(self.currentIndex().row())
+            return
+        if event.key() in self.DELETE_KEYS and self.currentIndex().isValid():
+            self.delete_row.emit(self.currentIndex().row())
             return
         super().keyPressEvent(event)
 
