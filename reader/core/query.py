@@ -141,6 +141,32 @@ def parse(text: str | None) -> Query:
     return _bounded(query)
 
 
+def rename_tag_in_query(text: str, old: str, new: str) -> str:
+    """``text`` with every ``tag:old`` and ``tag:old/child`` filter (negated or quoted too) naming
+    ``new`` instead; everything else in the text is kept as typed. Used when a tag is renamed or
+    merged, so saved searches keep matching what they matched."""
+    old_f = old.casefold()
+    out: list[str] = []
+    last = 0
+    for m in _TOKEN_RE.finditer(text):
+        key = m.group("key")
+        if key is None or key.lower() != "tag":
+            continue
+        value = (m.group("qval") if m.group("qval") is not None else (m.group("val") or "")).strip()
+        folded = value.casefold()
+        if folded == old_f:
+            renamed = new
+        elif folded.startswith(old_f + "/"):
+            renamed = new + value[len(old):]
+        else:
+            continue
+        shown = f'"{renamed}"' if any(ch.isspace() for ch in renamed) else renamed
+        out += [text[last : m.start()], ("-" if m.group("neg") else "") + key + ":" + shown]
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _bounded(query: Query) -> Query:
     """The query with repeated terms and filters dropped (``belarus`` x1000 is one term: FTS5
     ranking cost grows with the square of the terms), refused when still over :data:`MAX_PARTS`

@@ -206,6 +206,10 @@ class MainWindow(QMainWindow):
         ctl.annotations.highlights_changed.connect(c.reload_counts)  # has:highlights, saved searches
         ctl.annotations.saved_searches_ready.connect(self.sidebar.set_saved_searches)
         ctl.tags.tags_changed.connect(c.reload_counts)
+        ctl.tags.tags_changed.connect(self._refresh_shown)  # the chips and the list's Tags column
+        c.external_change.connect(self._refresh_shown)
+        c.external_change.connect(ctl.annotations.reload)
+        c.external_change.connect(ctl.annotations.reload_saved_searches)
         ann.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
         ann.article_requested.connect(self._on_annotations_article_requested)
         for error in (c.error, ctl.annotations.error, ctl.tags.error):
@@ -292,7 +296,9 @@ class MainWindow(QMainWindow):
     def _on_controller_list_ready(self, ids: list[int], select: int | None, partial: bool = False) -> None:
         current = self.reader_pane.article_id()
         # the rest of a list whose first page is shown: appended in place (selection and scroll stay)
-        if partial or not self.model.extend_ids(ids):
+        if not partial and ids == self.model.ids() and self.model.total():
+            self.model.refresh_all()  # the same list (a refresh): rows re-read, scroll and selection stay
+        elif partial or not self.model.extend_ids(ids):
             self.model.set_ids(ids)
             if partial:
                 self.model.mark_partial()
@@ -319,6 +325,13 @@ class MainWindow(QMainWindow):
             article = self.controller.load_article(current)
             if article is not None:
                 self._show(article, keep_scroll=True)
+
+    def _refresh_shown(self) -> None:
+        """Re-read the list's rows and the article on screen (its tags, flags, text) in place."""
+        self.model.refresh_all()
+        current = self.reader_pane.article_id()
+        if current:
+            self._on_controller_articles_changed([current])
 
     def _offer_undo(self, text: str) -> None:
         self.message_bar.show_message(text, action="Undo", callback=self._on_action_undo,

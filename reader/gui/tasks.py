@@ -57,6 +57,10 @@ log = logging.getLogger(__name__)
 THREAD_PREFIX = "reader-task"
 
 
+#: The lanes whose jobs may write to the library.
+WRITING_LANES = frozenset({"write", "long", "net"})
+
+
 class TaskCancelled(ReaderError):
     """A job noticed its cancel flag and stopped early."""
 
@@ -159,6 +163,11 @@ class TaskRunner(QObject):
         }
         self._threads: list[threading.Thread] = []
         self._closed = False
+        # jobs begun and ended on the lanes that write (write, long, net): the window tells its own
+        # writes from another process's by these (see write_counts)
+        self._write_lock = threading.Lock()
+        self._writes_begun = 0
+        self._writes_ended = 0
         #: called with a failure of a job that has no ``on_error`` (the app shows it in the window)
         self.error_handler: Callable[[BaseException], None] | None = None
         self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
@@ -269,27 +278,45 @@ class TaskRunner(QObject):
                 entry = q.get()
                 if entry is None:
                     return
-                if isinstance(entry, _Call):
-                    entry.run(self.connection())
-                    continue
-                if entry.job.cancel_event.is_set() or (
-                    lane in ("read", "net") and entry.job.key is not None and self._latest.get(entry.job.key) != entry.generation
-                ):
-                    self._delivered.emit(_Delivery(entry.job.id, "error", TaskCancelled("cancelled")))
-                    continue
+                writes = lane in WRITING_LANES
+                if writes:
+                    with self._write_lock:
+                        self._writes_begun += 1
                 try:
-                    ctx = TaskContext(self.connection(), entry.job.cancel_event, partial(self._report, entry.job.id))
-                    value = entry.fn(ctx)
-                except BaseException as exc:  # noqa: BLE001 - delivered to the GUI, never lost
-                    self._delivered.emit(_Delivery(entry.job.id, "error", exc))
-                else:
-                    self._delivered.emit(_Delivery(entry.job.id, "done", value))
+                    self._run_entry(lane, entry)
+                finally:
+                    if writes:
+                        with self._write_lock:
+                            self._writes_ended += 1
         finally:
             if lane == "write":
                 self._writer_ident = None
             library = self._connections.pop(threading.get_ident(), None)
             if library is not None:
                 library.close()
+
+    def write_counts(self) -> tuple[int, int]:
+        """(begun, ended) jobs on the lanes that write. Equal and unchanged between two looks at
+        :meth:`Library.data_version`: a change the library shows was made by another process."""
+        with self._write_lock:
+            return self._writes_begun, self._writes_ended
+
+    def _run_entry(self, lane: str, entry: _Entry | _Call) -> None:
+        if isinstance(entry, _Call):
+            entry.run(self.connection())
+            return
+        if entry.job.cancel_event.is_set() or (
+            lane in ("read", "net") and entry.job.key is not None and self._latest.get(entry.job.key) != entry.generation
+        ):
+            self._delivered.emit(_Delivery(entry.job.id, "error", TaskCancelled("cancelled")))
+            return
+        try:
+            ctx = TaskContext(self.connection(), entry.job.cancel_event, partial(self._report, entry.job.id))
+            value = entry.fn(ctx)
+        except BaseException as exc:  # noqa: BLE001 - delivered to the GUI, never lost
+            self._delivered.emit(_Delivery(entry.job.id, "error", exc))
+        else:
+            self._delivered.emit(_Delivery(entry.job.id, "done", value))
 
     def _report(self, job_id: int, payload: Any) -> None:
         self._delivered.emit(_Delivery(job_id, "progress", payload))

@@ -219,5 +219,10 @@ class Database:
             return cur.fetchall()
 
     # --- misc -----------------------------------------------------------------------------------
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` on this connection: it changes whenever another
+        connection (another thread's, or another process's) commits a change to the file."""
+        return int(self._read("PRAGMA data_version")[0][0])
+
     def integrity_ok(self) -> bool:
         return self._read("PRAGMA integrity_check")[0][0] == "ok"

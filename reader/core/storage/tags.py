@@ -15,6 +15,7 @@ from typing import Any
 
 from reader.core.errors import NotFoundError, ValidationError
 from reader.core.models import Tag
+from reader.core.query import rename_tag_in_query
 from reader.core.storage.connection import in_chunks
 from reader.core.storage.database import Database
 
@@ -24,6 +25,14 @@ def normalize_tag(name: str) -> str:
     name = unicodedata.normalize("NFC", name)
     parts = [" ".join(p.split()) for p in name.split("/")]
     return "/".join(p for p in parts if p)
+
+
+def _rename_in_saved_searches(conn: sqlite3.Connection, old: str, new: str) -> None:
+    """Saved searches naming ``tag:old`` (or a child of it) name ``new`` (same transaction)."""
+    for search_id, query in conn.execute("SELECT id, query FROM saved_searches").fetchall():
+        renamed = rename_tag_in_query(query, old, new)
+        if renamed != query:
+            conn.execute("UPDATE saved_searches SET query = ? WHERE id = ?", (renamed, search_id))
 
 
 def ensure_tag(conn: sqlite3.Connection, name: str) -> int:
@@ -134,6 +143,7 @@ class TagTable(Database):
                     self._merge_into(conn, tag_id, existing[0])
                 else:
                     conn.execute("UPDATE tags SET name = ? WHERE id = ?", (target, tag_id))
+            _rename_in_saved_searches(conn, old_n, new_n)
 
     def merge_tags(self, sources: Iterable[str], target: str) -> None:
         """Move every article and highlight of ``sources`` to ``target`` and delete the sources."""
@@ -145,6 +155,7 @@ class TagTable(Database):
                     raise NotFoundError(f"no tag {name!r}")
                 if row[0] != target_id:
                     self._merge_into(conn, row[0], target_id)
+                    _rename_in_saved_searches(conn, normalize_tag(name), normalize_tag(target))
 
     @staticmethod
     def _merge_into(conn: sqlite3.Connection, source_id: int, target_id: int) -> None:

@@ -22,6 +22,9 @@ Signals:
     settled(): start-up work (seeding, command-line imports, first list) is done.
     ready(): once, after ``settled`` when no background job is pending any more (the window is
         fully shown: screenshots, --smoke, tests).
+    external_change(): another process (``reader-cli``, a second window's hand-over, a sync tool)
+        changed the library; the list, the counts and the shown article are read again. Checked
+        every :data:`WATCH_MS` with SQLite's ``PRAGMA data_version`` (one pragma, no file scan).
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ from reader.gui.controllers.translation import translation_matches
 from reader.gui.controllers.undo import UndoHistory
 from reader.gui.tasks import TaskContext, TaskRunner
 
+#: How often the window looks for changes another process made (``PRAGMA data_version``).
+WATCH_MS = 500
 log = logging.getLogger(__name__)
 
 SEEDED_KEY = "gui.seeded"
@@ -83,6 +88,7 @@ class LibraryController(QObject):
     import_finished = Signal(object, bool, bool)
     settled = Signal()
     ready = Signal()
+    external_change = Signal()
 
     def __init__(self, runner: TaskRunner, undo: UndoHistory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +118,11 @@ class LibraryController(QObject):
         self.first_import_id: int | None = None
         #: ids in the list that the search found only through their cached translation (shown marked)
         self.translation_matches: set[int] = set()
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(WATCH_MS)
+        self.watch_timer.timeout.connect(self._check_external_change)
+        self._seen_version: int | None = None
+        self._seen_writes: tuple[int, int] = (0, 0)
 
     # --- start-up ---------------------------------------------------------------------------------
     def start(self, files: Sequence[str | Path] = ()) -> None:
@@ -164,6 +175,35 @@ class LibraryController(QObject):
         if self._settled and not self._ready_emitted and not self.runner.pending():
             self._ready_emitted = True
             QTimer.singleShot(0, self.ready.emit)
+            self._start_watching()
+
+    def _start_watching(self) -> None:
+        """Look for other processes' changes from now on (after start-up: the first rows first)."""
+        try:
+            self._seen_version = self.library.data_version()
+        except ReaderError:
+            self._seen_version = None
+        self._seen_writes = self.runner.write_counts()
+        self.watch_timer.start()
+
+    def _check_external_change(self) -> None:
+        """Another process changed the library when its data_version moved while no write of ours
+        began or ended (our own writes refresh what they change themselves)."""
+        before = self.runner.write_counts()
+        try:
+            version = self.library.data_version()
+        except ReaderError:
+            return
+        after = self.runner.write_counts()
+        if before != after or after[0] != after[1]:
+            return  # one of our writes is running: look again next time
+        seen, self._seen_version = self._seen_version, version
+        ours, self._seen_writes = after != self._seen_writes, after
+        if seen is None or version == seen or ours or self.importing():
+            return
+        self.external_change.emit()
+        self.reload_counts()
+        self.reload_list(keep_current=True, whole=True)
 
     # --- listing ----------------------------------------------------------------------------------
     def list_filter(self) -> ListFilter:
@@ -197,8 +237,10 @@ class LibraryController(QObject):
         self.sort, self.descending = key, descending
         self.reload_list(keep_current=True)
 
-    def reload_list(self, select: int | None = None, *, keep_current: bool = False, then_settle: bool = False) -> None:
-        """Ask for the ids of the current view/search/sort (off the GUI thread, latest wins)."""
+    def reload_list(self, select: int | None = None, *, keep_current: bool = False, then_settle: bool = False,
+                    whole: bool = False) -> None:
+        """Ask for the ids of the current view/search/sort (off the GUI thread, latest wins).
+        ``whole``: no first screenful ahead of the rest (a refresh of a list already shown)."""
         try:
             query = parse(self.query_text) if self.query_text else None
         except QueryError as exc:
@@ -225,6 +267,8 @@ class LibraryController(QObject):
         def job(ctx: TaskContext) -> list[int]:
             # The first screenful first (LIMIT uses the sort index: a few ms even at 100k), then
             # the whole id list; the window extends the list in place when the prefix matches.
+            if whole:
+                return ctx.library.list_ids(flt)
             first = ctx.library.list_ids(flt, limit=FIRST_PAGE)
             if len(first) < FIRST_PAGE or ctx.cancelled():  # cancelled: a newer search superseded it
                 return first

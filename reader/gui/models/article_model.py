@@ -154,6 +154,12 @@ class ArticleTableModel(QAbstractTableModel):
             self._blocks.pop(block, None)
         self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(HEADERS) - 1))
 
+    def refresh_all(self) -> None:
+        """Forget every cached row and repaint (the library changed under the list)."""
+        self._blocks.clear()
+        if self._loaded:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._loaded - 1, len(HEADERS) - 1))
+
     # --- QAbstractTableModel --------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else self._loaded
