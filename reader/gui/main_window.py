@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         c.query_error.connect(self.search.set_error)
         c.articles_changed.connect(self._on_controller_articles_changed)
         c.deleted.connect(lambda n: self._offer_undo(f"Deleted {n} article{'s' if n != 1 else ''}."))
+        c.flags_undoable.connect(self._offer_undo)
         c.import_started.connect(self.import_progress.start)
         c.import_progress.connect(self.import_progress.update_progress)
         c.import_finished.connect(self._on_controller_import_finished)
@@ -276,9 +277,9 @@ class MainWindow(QMainWindow):
 
     def _show(self, article: Article | None, keep_scroll: bool = False) -> None:
         self.reader_pane.present(article, self.controller.terms, keep_scroll=keep_scroll)
+        self.pane_actions["toggle_star"].setText("★ Starred" if article is not None and article.starred else "☆ Star")
         if article is not None:
             self._shown_position = article.read_position
-            self.pane_actions["toggle_star"].setText("★ Starred" if article.starred else "☆ Star")
         if not keep_scroll:
             self.controller.article_opened(article, chosen=not self._automatic)
         self.article_shown.emit(article.id if article else 0)
@@ -315,8 +316,8 @@ class MainWindow(QMainWindow):
                                             self.model.id_at(0) if select == FIRST_ROW else None, current))
         finally:
             self._automatic = False
-        if not partial:
-            self._restore_article = None
+        if not partial and self.controller.is_settled():
+            self._restore_article = None  # kept through start-up: its last list must not pick row 0
 
     def _on_controller_articles_changed(self, ids: list[int]) -> None:
         self.model.refresh_ids(ids)

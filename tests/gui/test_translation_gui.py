@@ -430,3 +430,30 @@ def test_search_finds_articles_by_their_translation(make_window, qtbot, tmp_path
     wait_idle(qtbot, parts)
     assert w.model.ids() == [ids[1]]
     assert not w.model.data(w.model.index(w.model.row_of(ids[1]), COL_TITLE)).startswith("⇄")
+
+
+def test_nothing_to_show_beside_the_original_says_why(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 13 item 6: an article already in the target language, or one whose "translation" only
+    repeats it, never shows the same text twice: the pane says why and shows the original."""
+    from PySide6.QtCore import Qt
+
+    db = tmp_path / "lib.db"
+    ids = make_library(db)
+    with Library(db) as lib:  # an echo: the provider sent the Romanian text back unchanged
+        store = TranslationStore(lib)
+        for p in RO_PARAS[1]:
+            store.put(source_hash(p), "ro", "en", "libre", p)
+    parts = make_window(db)
+    w = parts.window
+    pane = w.reader_pane
+    for article_id, why in ((ids[1], "same text as the original"), (ids[3], "already in English")):
+        show(qtbot, parts, article_id)
+        pane.set_mode("original")
+        pane.browser.setFocus()
+        qtbot.keyClick(pane.browser, Qt.Key.Key_T)  # Translation
+        assert pane.info_bar.isVisible() and why in pane.info_bar.label.text()
+        qtbot.keyClick(pane.browser, Qt.Key.Key_T)  # Side by side
+        assert pane.info_bar.isVisible() and why in pane.info_bar.label.text()
+        first = w.controller.load_article(article_id).paragraphs[0]
+        assert pane.plain_text().count(first) == 1
+        wait_idle(qtbot, parts)

@@ -22,6 +22,8 @@ Signals:
     settled(): start-up work (seeding, command-line imports, first list) is done.
     ready(): once, after ``settled`` when no background job is pending any more (the window is
         fully shown: screenshots, --smoke, tests).
+    flags_undoable(str): a person's star / read / archive change went on the undo history; the
+        text says what it did ("Archived 3 articles.").
     external_change(): another process (``reader-cli``, a second window's hand-over, a sync tool)
         changed the library; the list, the counts and the shown article are read again. Checked
         every :data:`WATCH_MS` with SQLite's ``PRAGMA data_version`` (one pragma, no file scan).
@@ -45,6 +47,14 @@ from reader.gui.controllers.translation import translation_matches
 from reader.gui.controllers.undo import UndoHistory
 from reader.gui.tasks import TaskContext, TaskRunner
 
+#: What the message bar says after a person's s / m / e ("Archived 3 articles." + Undo).
+FLAG_TEXT = {
+    ("archived", True): "Archived {}.", ("archived", False): "Moved {} out of the archive.",
+    ("starred", True): "Starred {}.", ("starred", False): "Removed the star from {}.",
+    ("read", True): "Marked {} read.", ("read", False): "Marked {} unread.",
+}
+#: Article fields the list can be sorted (or filtered) by: editing one re-reads the list.
+SORTED_FIELDS = frozenset({"title", "published", "clear_date", "source", "lang"})
 #: How often the window looks for changes another process made (``PRAGMA data_version``).
 WATCH_MS = 500
 log = logging.getLogger(__name__)
@@ -89,6 +99,7 @@ class LibraryController(QObject):
     settled = Signal()
     ready = Signal()
     external_change = Signal()
+    flags_undoable = Signal(str)
 
     def __init__(self, runner: TaskRunner, undo: UndoHistory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -244,7 +255,13 @@ class LibraryController(QObject):
         try:
             query = parse(self.query_text) if self.query_text else None
         except QueryError as exc:
+            # A malformed filter selects nothing: the list empties (an empty job under the list's
+            # key drops any older search still running) and the in-text highlights go.
             self.query_error.emit(str(exc))
+            self.terms = []
+            self.translation_matches = set()
+            self.runner.long_read(lambda _c: [], lambda ids: self.list_ready.emit(ids, None, False),
+                                  self._on_job_error, key="list")
             return
         self.query_error.emit("")
         self.terms = list(query.positive_terms) if query else []
@@ -343,20 +360,43 @@ class LibraryController(QObject):
         if ids:
             rows = self.summaries(ids).values()
             on = {"read": lambda s: s.read, "starred": lambda s: s.starred, "archived": lambda s: s.archived}[name]
-            self.set_flag(ids, name, not all(on(s) for s in rows))
+            self.set_flag(ids, name, not all(on(s) for s in rows), undoable=True)
 
-    def set_flag(self, ids: Sequence[int], name: str, value: bool) -> None:
+    def set_flag(self, ids: Sequence[int], name: str, value: bool, *, undoable: bool = False) -> None:
+        """Set a flag on ``ids``. ``undoable`` (a person's s / m / e): each article's previous value
+        is kept and the change goes on the undo history, said in the message bar
+        (``flags_undoable``); the dwell's automatic "read" is not undoable."""
         ids = list(ids)
         if not ids:
             return
         if name == "read" and not value and self.current_id in ids:
             self.dwell_timer.stop()
 
+        def job(c: TaskContext) -> list[int]:
+            before = c.library.get_summaries(ids) if undoable else {}
+            c.library.set_flags(ids, **{name: value})
+            return [i for i, row in before.items() if getattr(row, name) != value]
+
+        def done(changed: list[int]) -> None:
+            self.articles_changed.emit(ids)
+            self.reload_counts()
+            if name == "archived":
+                self.reload_list(keep_current=not value)
+            if undoable and changed:
+                n = len(changed)
+                text = FLAG_TEXT[(name, value)].format(f"{n} article{'s' if n != 1 else ''}")
+                self.undo_history.push(text, lambda: self._unset_flag(changed, name, not value))
+                self.flags_undoable.emit(text)
+
+        self.runner.write(job, done, self._on_job_error)
+
+    def _unset_flag(self, ids: list[int], name: str, value: bool) -> None:
+        """The undo of :meth:`set_flag`: the articles that changed get their old value back."""
         def done(_: object) -> None:
             self.articles_changed.emit(ids)
             self.reload_counts()
             if name == "archived":
-                self.reload_list()
+                self.reload_list(select=ids[0])
 
         self.runner.write(lambda c: c.library.set_flags(ids, **{name: value}), done, self._on_job_error)
 
@@ -375,8 +415,12 @@ class LibraryController(QObject):
         if not changes:
             return
         # one core function, one transaction: a new text re-anchors the highlights in it
-        self.runner.write(lambda c: edit_article(c.library, article_id, **changes),
-                          lambda _: self._changed([article_id]), self._on_job_error)
+        def done(_: object) -> None:
+            self._changed([article_id])
+            if SORTED_FIELDS & changes.keys():  # the row may belong elsewhere in the sorted list now
+                self.reload_list(keep_current=True)
+
+        self.runner.write(lambda c: edit_article(c.library, article_id, **changes), done, self._on_job_error)
 
     def _changed(self, ids: list[int]) -> None:
         self.articles_changed.emit(ids)

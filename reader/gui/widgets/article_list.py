@@ -25,6 +25,9 @@ from reader.gui.models.article_model import (
     ArticleTableModel,
 )
 
+#: Columns whose first click sorts descending (newest first).
+NEWEST_FIRST = frozenset({COL_DATE, COL_ADDED})
+
 
 class ArticleList(QTableView):
     """The middle pane. See the module docstring for its signal."""
@@ -64,9 +67,18 @@ class ArticleList(QTableView):
         for col in (COL_TAGS, COL_ADDED):
             self.setColumnHidden(col, True)
         hh.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
+        self._sort_section = COL_ADDED
+        hh.sortIndicatorChanged.connect(self._on_sort_indicator_changed)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._on_header_context_menu)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    def _on_sort_indicator_changed(self, section: int, order: Qt.SortOrder) -> None:
+        """A first click on Date or Added sorts newest first (as mail and feed readers do); a
+        second click on the same column flips it, as on any column."""
+        previous, self._sort_section = self._sort_section, section
+        if section != previous and section in NEWEST_FIRST and order == Qt.SortOrder.AscendingOrder:
+            self.horizontalHeader().setSortIndicator(section, Qt.SortOrder.DescendingOrder)
 
     def current_id(self) -> int | None:
         index = self.currentIndex()
@@ -91,6 +103,7 @@ class ArticleList(QTableView):
         header = self.horizontalHeader()
         if not state or not header.restoreState(state):
             return None
+        self._sort_section = header.sortIndicatorSection()
         key = SORT_KEYS.get(header.sortIndicatorSection())
         return None if key is None else (key, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
 

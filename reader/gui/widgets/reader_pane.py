@@ -244,6 +244,9 @@ class TagRow(QWidget):
     def _on_editor_return_pressed(self) -> None:
         names = [n.strip() for n in self.editor.text().split(",") if n.strip()]
         self.editor.clear()
+        # A completion accepted with Down+Enter is written into the field after this signal (by
+        # the completer's own Enter handling): clear it again once that has happened.
+        QTimer.singleShot(0, self.editor.clear)
         for name in names:
             self.tag_add_requested.emit(name)
 
@@ -616,6 +619,14 @@ class ReaderPane(QWidget):
     def _translation_ready(self) -> bool:
         return self._translated is not None and any(t for t in self._translated)
 
+    def _translation_is_the_original(self) -> bool:
+        """Every translated paragraph is its original again (an echo from the provider)."""
+        if self._article is None or not self._translation_ready():
+            return False
+        assert self._translated is not None
+        pairs = [(o, t) for o, t in zip(self._article.paragraphs, self._translated, strict=False) if t]
+        return bool(pairs) and all(" ".join(o.split()) == " ".join(t.split()) for o, t in pairs)
+
     def _render(self, keep_scroll: bool) -> None:
         fraction = self.scroll_fraction() if keep_scroll else 0.0
         article = self._article
@@ -625,9 +636,15 @@ class ReaderPane(QWidget):
             self.info_bar.hide_message()
             return
         mode = self._mode
-        if mode != "original" and not self._translation_ready() and self._unavailable_reason:
-            self.info_bar.show_message(f"Translation is not available: {self._unavailable_reason}",
-                                       kind="info")
+        # Nothing to show beside or instead of the original: the article cannot be translated now
+        # (already in the target language, "never translate"), or its translation only repeats it.
+        # Say why, once, and show the original alone (never the same text twice).
+        echo = self._translation_is_the_original()
+        why = self._unavailable_reason if not self._translation_ready() or echo else ""
+        if not why and echo:
+            why = "the translation is the same text as the original (is the article already in that language?)"
+        if mode != "original" and why:
+            self.info_bar.show_message(f"Translation is not available: {why}", kind="info")
             mode = "original"
         else:
             self.info_bar.hide_message()

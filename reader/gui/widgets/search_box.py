@@ -9,8 +9,8 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 # The issue wants results <= 100 ms after the last keystroke, so the debounce must stay well under
@@ -75,6 +75,21 @@ class SearchBox(QWidget):
         self.field.returnPressed.connect(self._emit)
         self._last_emitted: str | None = None
         self._init_save_action()
+        self.field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Esc in a box with text clears it (and the search) at once; in an empty box it is left
+        to the window."""
+        if watched is self.field and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape \
+                and self.field.text():
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self.field.clear()
+                self._emit()
+                return True
+        return super().eventFilter(watched, event)
 
     def _init_save_action(self) -> None:
         field = self.field
