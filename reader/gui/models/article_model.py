@@ -1,10 +1,12 @@
-"""The article list model: a lazy, paging QAbstractTableModel over a list of ids.
+"""The article list model: a lazy QAbstractTableModel over a list of ids.
 
-The controller gives the model the ids a filter selects, already sorted in SQL; the model shows
-them in pages (``canFetchMore``/``fetchMore``) and fetches the light rows (:class:`ArticleSummary`)
-for the visible blocks on demand through a fetch function (a ~1 ms indexed read on the GUI
-thread's Library). Only a bounded number of blocks is kept, so scrolling 100,000 rows stays small.
-Clicking a header asks for a new SQL sort (``sort_requested``); the model never sorts in Python.
+The controller gives the model the ids a filter selects, already sorted in SQL; the model has a row
+for every one of them from the start (so End reaches the last of 100,000 articles in one press and
+the scrollbar shows the position in the whole list) but fetches the light rows
+(:class:`ArticleSummary`) only for the blocks that are painted, on demand, through a fetch function
+(a ~1 ms indexed read on the GUI thread's Library). Only a bounded number of blocks is kept, so
+scrolling 100,000 rows stays small. Clicking a header asks for a new SQL sort (``sort_requested``);
+the model never sorts in Python.
 
 Signals:
     sort_requested(str, bool): a sort key (date | title | added | lang | source) and descending.
@@ -46,7 +48,6 @@ class ArticleTableModel(QAbstractTableModel):
 
     sort_requested = Signal(str, bool)
 
-    PAGE = 250  # rows added per fetchMore
     BLOCK = 100  # rows fetched from the library at once
     MAX_BLOCKS = 60  # summaries kept in memory: 6,000 rows
 
@@ -76,12 +77,12 @@ class ArticleTableModel(QAbstractTableModel):
         return self._translation_matches
 
     def set_ids(self, ids: Sequence[int]) -> None:
-        """Show these ids (in this order); the first page is loaded, the rest on demand."""
+        """Show these ids (in this order): a row each at once, their contents read when painted."""
         self.beginResetModel()
         self._ids = list(ids)
         self._row_of = None
         self._partial = None
-        self._loaded = min(self.PAGE, len(self._ids))
+        self._loaded = len(self._ids)
         self._blocks.clear()
         self.endResetModel()
 
@@ -93,7 +94,10 @@ class ArticleTableModel(QAbstractTableModel):
         n = len(self._ids)
         if n == 0 or len(ids) <= n or self._partial is None or list(ids[:n]) != self._ids:
             return False
+        self.beginInsertRows(QModelIndex(), n, len(ids) - 1)
         self._ids.extend(ids[n:])
+        self._loaded = len(self._ids)
+        self.endInsertRows()
         self._row_of = None
         self._partial = None
         return True
@@ -166,19 +170,6 @@ class ArticleTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
-
-    def canFetchMore(self, parent: Index) -> bool:
-        return not parent.isValid() and self._loaded < len(self._ids)
-
-    def fetchMore(self, parent: Index) -> None:
-        if parent.isValid():
-            return
-        n = min(self.PAGE, len(self._ids) - self._loaded)
-        if n <= 0:
-            return
-        self.beginInsertRows(QModelIndex(), self._loaded, self._loaded + n - 1)
-        self._loaded += n
-        self.endInsertRows()
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return _ROW_FLAGS if index.isValid() else _NO_FLAGS

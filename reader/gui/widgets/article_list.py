@@ -80,6 +80,17 @@ class ArticleList(QTableView):
         if section != previous and section in NEWEST_FIRST and order == Qt.SortOrder.AscendingOrder:
             self.horizontalHeader().setSortIndicator(section, Qt.SortOrder.DescendingOrder)
 
+    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction,  # noqa: N802,N803 - Qt's names
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home and End go to the first and the last article (a table's default moves along the
+        row); with Ctrl they do the same, as before."""
+        rows = self._model.total()
+        if rows and cursorAction in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            row = 0 if cursorAction == QAbstractItemView.CursorAction.MoveHome else rows - 1
+            column = self.currentIndex().column() if self.currentIndex().isValid() else COL_TITLE
+            return self._model.index(row, column)
+        return super().moveCursor(cursorAction, modifiers)
+
     def current_id(self) -> int | None:
         index = self.currentIndex()
         return self._model.id_at(index.row()) if index.isValid() else None
