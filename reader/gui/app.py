@@ -5,6 +5,10 @@ the window, and runs them (STYLE.md practice 2).
 :func:`build` changes nothing process-wide (tests build many windows in one process); the
 interpreter settings for a long-lived GUI process (:func:`tune_process`) are applied by :func:`run`.
 
+One window per library (:mod:`reader.gui.single_instance`): before building anything, :func:`run`
+hands its files to a window already running on the same library and exits; otherwise, once its
+window is shown, it listens for later launches (:func:`serve_instance`).
+
 Also: the ``sys.excepthook`` that turns an unexpected exception into a one-line message in the
 window (details go to ``<data dir>/reader-gui.log``), ``--screenshot`` and ``--smoke``.
 """
@@ -36,6 +40,7 @@ from reader.gui.controllers.tags import TagsController
 from reader.gui.controllers.translation import TranslationController
 from reader.gui.controllers.undo import UndoHistory
 from reader.gui.main_window import MainWindow
+from reader.gui.single_instance import Handoff, InstanceServer, hand_over, server_name
 from reader.gui.tasks import TaskRunner
 from reader.gui.theme import apply_theme, window_icon
 from reader.paths import config_dir, data_dir
@@ -106,6 +111,32 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     window = MainWindow(controllers, settings, ui_state())
     window.setWindowIcon(window_icon())
     return ReaderApp(runner, controller, translation, annotations, tags, undo, window)
+
+
+def serve_instance(window: MainWindow, db_path: str | Path) -> InstanceServer:
+    """Listen for later launches on the library at ``db_path``: the files they hand over are
+    imported by ``window`` as if dropped, and it comes to the front. Call after ``window.show()``."""
+    server = InstanceServer(server_name(db_path), window)
+    server.files_received.connect(window.open_files)
+    server.start()
+    return server
+
+
+def _hand_over(db_path: Path, files: Sequence[str]) -> int | None:
+    """A second launch on a library that already has a window: give it ``files``; the exit status,
+    or None when no window runs there (then this launch opens one)."""
+    outcome = hand_over(db_path, files)
+    if outcome is Handoff.NOT_RUNNING:
+        return None
+    if outcome is Handoff.DELIVERED:
+        if files:
+            print(f"reader: handed {len(files)} file{'s' if len(files) != 1 else ''} to the window already "
+                  f"open on {db_path}")
+        else:
+            print(f"reader: a window is already open on {db_path}; brought it to the front")
+        return 0
+    sys.stderr.write(f"reader: a window is open on {db_path} but did not answer; try again, or close it\n")
+    return 1
 
 
 def tune_process() -> None:
@@ -250,6 +281,9 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
         temp_dir = tempfile.mkdtemp(prefix="reader-smoke-")
         db = str(Path(temp_dir) / "smoke.db")
     db_path = Path(db).expanduser() if db else default_db_path()
+    single = not (screenshot or smoke)  # one window per library (a screenshot or smoke run is its own)
+    if single and (handed := _hand_over(db_path, files)) is not None:
+        return handed
     while True:
         try:
             parts = build(db_path, theme=theme)
@@ -301,7 +335,10 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
         window.ready.connect(on_ready)
     window.show()
     window.start(list(files))
+    server = serve_instance(window, db_path) if single else None
     app.exec()
+    if server is not None:
+        server.close()
     if not (screenshot or smoke):
         window.save_state()
     parts.close()
