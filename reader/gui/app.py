@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
@@ -32,18 +33,18 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButto
 from reader.core.errors import ReaderError, StorageError
 from reader.core.secrets import RedactingFormatter, redact
 from reader.core.settings import Settings, load_settings
-from reader.core.storage import Library
-from reader.gui.controllers.annotations import AnnotationsController
-from reader.gui.controllers.bundle import Controllers
-from reader.gui.controllers.library import LibraryController
-from reader.gui.controllers.tags import TagsController
-from reader.gui.controllers.translation import TranslationController
-from reader.gui.controllers.undo import UndoHistory
-from reader.gui.main_window import MainWindow
 from reader.gui.single_instance import Handoff, InstanceServer, hand_over, server_name
-from reader.gui.tasks import TaskRunner
-from reader.gui.theme import apply_theme, window_icon
 from reader.paths import config_dir, data_dir
+
+if TYPE_CHECKING:  # imported in build(): a second launch that hands its files over never loads them
+    from reader.core.storage import Library
+    from reader.gui.controllers.annotations import AnnotationsController
+    from reader.gui.controllers.library import LibraryController
+    from reader.gui.controllers.tags import TagsController
+    from reader.gui.controllers.translation import TranslationController
+    from reader.gui.controllers.undo import UndoHistory
+    from reader.gui.main_window import MainWindow
+    from reader.gui.tasks import TaskRunner
 
 log = logging.getLogger("reader.gui")
 LOG_NAME = "reader-gui.log"
@@ -98,6 +99,16 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     """Build (not show) a window on the library at ``db_path``. Raises ReaderError if it cannot open.
 
     Changes nothing process-wide: see :func:`tune_process`."""
+    from reader.gui.controllers.annotations import AnnotationsController
+    from reader.gui.controllers.bundle import Controllers
+    from reader.gui.controllers.library import LibraryController
+    from reader.gui.controllers.tags import TagsController
+    from reader.gui.controllers.translation import TranslationController
+    from reader.gui.controllers.undo import UndoHistory
+    from reader.gui.main_window import MainWindow
+    from reader.gui.tasks import TaskRunner
+    from reader.gui.theme import apply_theme, window_icon
+
     app = ensure_qapplication()
     settings = settings or load_settings()
     apply_theme(app, theme or settings.theme)
@@ -239,6 +250,7 @@ class LibraryProblem:
     def restore_into_new_file(self, backup: Path) -> Path:
         """Restore ``backup`` into a new library next to the bad file; returns the new file's path."""
         from reader.core.export import restore
+        from reader.core.storage import Library
 
         stem = self.path.stem or "library"
         target = self.path.with_name(f"{stem}-restored.db")
