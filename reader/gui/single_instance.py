@@ -101,13 +101,16 @@ class Handoff(enum.Enum):
     NO_ANSWER = "no answer"      # something listens but did not answer in time (or refused the request)
 
 
-def request(name: str, message: dict[str, object], *, connect_timeout_ms: int = CONNECT_TIMEOUT_MS,
-            answer_timeout_ms: int = ANSWER_TIMEOUT_MS) -> dict[str, object] | None:
+def request(name: str, message: dict[str, object], *, connect_timeout_ms: int | None = None,
+            answer_timeout_ms: int | None = None) -> dict[str, object] | None:
     """Send one request to the server called ``name`` and return its answer.
 
-    Blocking (``waitFor*``): for a second launch, before it has a window, or for a thread in tests.
+    Blocking (``waitFor*``): for a second launch, before it has a window. Never from a thread of a
+    process that also serves: PySide6 keeps the GIL inside ``waitFor*``, which stalls the server.
     Raises ConnectionError when nothing accepts the connection; returns None when the server
     accepted it but gave no valid answer in time."""
+    connect_timeout_ms = CONNECT_TIMEOUT_MS if connect_timeout_ms is None else connect_timeout_ms
+    answer_timeout_ms = ANSWER_TIMEOUT_MS if answer_timeout_ms is None else answer_timeout_ms
     sock = QLocalSocket()
     try:
         sock.connectToServer(name)
@@ -123,11 +126,11 @@ def request(name: str, message: dict[str, object], *, connect_timeout_ms: int = 
             if sock.bytesToWrite():
                 sock.waitForBytesWritten(remaining)
                 continue
-            if not sock.waitForReadyRead(remaining):
-                if sock.state() != QLocalSocket.LocalSocketState.ConnectedState and not sock.bytesAvailable():
-                    return None  # closed without an answer
-                continue
-            buffer += bytes(sock.readAll().data())
+            ready = sock.waitForReadyRead(remaining)
+            if sock.bytesAvailable():
+                buffer += bytes(sock.readAll().data())
+            elif not ready and sock.state() != QLocalSocket.LocalSocketState.ConnectedState:
+                return None  # closed without an answer
             if len(buffer) > MAX_MESSAGE_BYTES:
                 return None
         try:
@@ -138,7 +141,7 @@ def request(name: str, message: dict[str, object], *, connect_timeout_ms: int = 
         sock.abort()
 
 
-def hand_over(db_path: str | Path, files: Sequence[str | Path], **timeouts: int) -> Handoff:
+def hand_over(db_path: str | Path, files: Sequence[str | Path], **timeouts: int | None) -> Handoff:
     """Give ``files`` (made absolute here: the running window has another working directory) to a
     window already running on the library at ``db_path``."""
     paths = [os.path.abspath(os.path.expanduser(str(f))) for f in files]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtNetwork import QLocalServer
 
 from reader.gui import single_instance as si
 from reader.gui.app import serve_instance
@@ -55,7 +56,7 @@ from reader.gui import single_instance as si
 app = QCoreApplication([])
 mode, arg = sys.argv[1], json.loads(sys.argv[2])
 if mode == "hand_over":
-    print(si.hand_over(arg["db"], arg["files"]).name)
+    print(si.hand_over(arg["db"], arg["files"], **arg.get("timeouts", {})).name)
 elif mode == "request":
     try:
         print(json.dumps(si.request(arg["name"], arg["message"])))
@@ -175,6 +176,45 @@ def test_garbage_and_silent_clients_do_not_block_the_server(qtbot, name: str,  #
     assert result["silent_dropped"]
     assert received == []
     server.close()
+
+
+def test_a_window_that_accepts_but_never_answers_is_waited_for_a_bounded_time(  # noqa: ANN001
+        qtbot, short_tmpdir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "library.db"
+    mute = QLocalServer()  # accepts connections (the kernel does), never reads or answers
+    assert mute.listen(si.server_name(db))
+    started = time.monotonic()
+    arg = {"db": str(db), "files": ["x.txt"], "timeouts": {"answer_timeout_ms": 500}}
+    assert client(qtbot, "hand_over", arg) == "NO_ANSWER"
+    assert time.monotonic() - started < 10
+    mute.close()
+
+
+def test_the_launch_gives_up_with_a_message_and_builds_no_window(  # noqa: ANN001
+        qapp, short_tmpdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from reader.gui.app import run
+
+    db = tmp_path / "library.db"
+    mute = QLocalServer()
+    assert mute.listen(si.server_name(db))
+    monkeypatch.setattr(si, "ANSWER_TIMEOUT_MS", 300)
+    handlers = list(logging.getLogger("reader").handlers)
+    try:
+        assert run(str(db), ["x.txt"]) == 1
+    finally:
+        for h in logging.getLogger("reader").handlers:
+            if h not in handlers:
+                logging.getLogger("reader").removeHandler(h)
+                h.close()
+        mute.close()
+    assert "did not answer" in capsys.readouterr().err
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow)]
+    assert not db.exists()  # the library was not even opened
 
 
 def _crashed_server(name: str, env: dict[str, str]) -> None:
