@@ -5,6 +5,10 @@ the window, and runs them (STYLE.md practice 2).
 :func:`build` changes nothing process-wide (tests build many windows in one process); the
 interpreter settings for a long-lived GUI process (:func:`tune_process`) are applied by :func:`run`.
 
+One window per library (:mod:`reader.gui.single_instance`): before building anything, :func:`run`
+hands its files to a window already running on the same library and exits; otherwise, once its
+window is shown, it listens for later launches (:func:`serve_instance`).
+
 Also: the ``sys.excepthook`` that turns an unexpected exception into a one-line message in the
 window (details go to ``<data dir>/reader-gui.log``), ``--screenshot`` and ``--smoke``.
 """
@@ -21,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
@@ -28,17 +33,18 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButto
 from reader.core.errors import ReaderError, StorageError
 from reader.core.secrets import RedactingFormatter, redact
 from reader.core.settings import Settings, load_settings
-from reader.core.storage import Library
-from reader.gui.controllers.annotations import AnnotationsController
-from reader.gui.controllers.bundle import Controllers
-from reader.gui.controllers.library import LibraryController
-from reader.gui.controllers.tags import TagsController
-from reader.gui.controllers.translation import TranslationController
-from reader.gui.controllers.undo import UndoHistory
-from reader.gui.main_window import MainWindow
-from reader.gui.tasks import TaskRunner
-from reader.gui.theme import apply_theme, window_icon
+from reader.gui.single_instance import Handoff, InstanceServer, hand_over, server_name
 from reader.paths import config_dir, data_dir
+
+if TYPE_CHECKING:  # imported in build(): a second launch that hands its files over never loads them
+    from reader.core.storage import Library
+    from reader.gui.controllers.annotations import AnnotationsController
+    from reader.gui.controllers.library import LibraryController
+    from reader.gui.controllers.tags import TagsController
+    from reader.gui.controllers.translation import TranslationController
+    from reader.gui.controllers.undo import UndoHistory
+    from reader.gui.main_window import MainWindow
+    from reader.gui.tasks import TaskRunner
 
 log = logging.getLogger("reader.gui")
 LOG_NAME = "reader-gui.log"
@@ -93,6 +99,16 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     """Build (not show) a window on the library at ``db_path``. Raises ReaderError if it cannot open.
 
     Changes nothing process-wide: see :func:`tune_process`."""
+    from reader.gui.controllers.annotations import AnnotationsController
+    from reader.gui.controllers.bundle import Controllers
+    from reader.gui.controllers.library import LibraryController
+    from reader.gui.controllers.tags import TagsController
+    from reader.gui.controllers.translation import TranslationController
+    from reader.gui.controllers.undo import UndoHistory
+    from reader.gui.main_window import MainWindow
+    from reader.gui.tasks import TaskRunner
+    from reader.gui.theme import apply_theme, window_icon
+
     app = ensure_qapplication()
     settings = settings or load_settings()
     apply_theme(app, theme or settings.theme)
@@ -106,6 +122,32 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     window = MainWindow(controllers, settings, ui_state())
     window.setWindowIcon(window_icon())
     return ReaderApp(runner, controller, translation, annotations, tags, undo, window)
+
+
+def serve_instance(window: MainWindow, db_path: str | Path) -> InstanceServer:
+    """Listen for later launches on the library at ``db_path``: the files they hand over are
+    imported by ``window`` as if dropped, and it comes to the front. Call after ``window.show()``."""
+    server = InstanceServer(server_name(db_path), window)
+    server.files_received.connect(window.open_files)
+    server.start()
+    return server
+
+
+def _hand_over(db_path: Path, files: Sequence[str]) -> int | None:
+    """A second launch on a library that already has a window: give it ``files``; the exit status,
+    or None when no window runs there (then this launch opens one)."""
+    outcome = hand_over(db_path, files)
+    if outcome is Handoff.NOT_RUNNING:
+        return None
+    if outcome is Handoff.DELIVERED:
+        if files:
+            print(f"reader: handed {len(files)} file{'s' if len(files) != 1 else ''} to the window already "
+                  f"open on {db_path}")
+        else:
+            print(f"reader: a window is already open on {db_path}; brought it to the front")
+        return 0
+    sys.stderr.write(f"reader: a window is open on {db_path} but did not answer; try again, or close it\n")
+    return 1
 
 
 def tune_process() -> None:
@@ -208,6 +250,7 @@ class LibraryProblem:
     def restore_into_new_file(self, backup: Path) -> Path:
         """Restore ``backup`` into a new library next to the bad file; returns the new file's path."""
         from reader.core.export import restore
+        from reader.core.storage import Library
 
         stem = self.path.stem or "library"
         target = self.path.with_name(f"{stem}-restored.db")
@@ -250,6 +293,9 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
         temp_dir = tempfile.mkdtemp(prefix="reader-smoke-")
         db = str(Path(temp_dir) / "smoke.db")
     db_path = Path(db).expanduser() if db else default_db_path()
+    single = not (screenshot or smoke)  # one window per library (a screenshot or smoke run is its own)
+    if single and (handed := _hand_over(db_path, files)) is not None:
+        return handed
     while True:
         try:
             parts = build(db_path, theme=theme)
@@ -301,7 +347,10 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
         window.ready.connect(on_ready)
     window.show()
     window.start(list(files))
+    server = serve_instance(window, db_path) if single else None
     app.exec()
+    if server is not None:
+        server.close()
     if not (screenshot or smoke):
         window.save_state()
     parts.close()

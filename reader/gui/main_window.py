@@ -256,6 +256,16 @@ class MainWindow(QMainWindow):
         """Load the library (and seed / import) — call once, after show()."""
         self.controller.start(files or [])
 
+    def open_files(self, paths: list[str]) -> None:
+        """Files handed over by a second launch on this library: imported as if dropped, and the
+        window comes to the front (raised and activated, un-minimized)."""
+        self._import(paths)
+        if self.isMinimized():
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     # --- showing articles -------------------------------------------------------------------------
     def _on_list_article_selected(self, article_id: int) -> None:
         if not article_id:

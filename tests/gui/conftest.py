@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-# The offscreen platform plugin warns on every top-level show(); it is not our warning.
-_QT_NOISE = r"This plugin does not support propagateSizeHints\(\)"
+# The offscreen platform plugin warns on every top-level show() (and raise()); it is not our warning.
+_QT_NOISE = r"This plugin does not support (propagateSizeHints|raise)\(\)"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
