@@ -2,8 +2,9 @@
 
 It decides nothing: intents from widgets go to the controllers it is given (built in
 :mod:`reader.gui.app`), and their signals update the widgets (STYLE.md practices 2 and 3). The
-annotation and translation parts are :class:`~reader.gui.annotations_ui.AnnotationsUi` and
-:class:`~reader.gui.translation_ui.TranslationUi`, built here with exactly the parts they use.
+annotation, translation and reading parts are :class:`~reader.gui.annotations_ui.AnnotationsUi`,
+:class:`~reader.gui.translation_ui.TranslationUi` and :class:`~reader.gui.reading_ui.ReadingUi`,
+built here with exactly the parts they use.
 
 Signals:
     article_shown(int): the reader pane now shows this article (painted on the next frame).
@@ -28,6 +29,7 @@ from reader.gui.annotations_ui import AnnotationsUi
 from reader.gui.controllers.bundle import Controllers
 from reader.gui.controllers.library import FIRST_ROW
 from reader.gui.models.article_model import ArticleTableModel
+from reader.gui.reading_ui import ReadingUi
 from reader.gui.theme import apply_theme, style_widgets
 from reader.gui.translation_ui import TranslationUi
 from reader.gui.widgets import dialogs
@@ -103,23 +105,25 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _init_features(self) -> None:
-        """The translation parts (bar, popup, menu section) and the annotation parts (dock, layer,
-        All highlights, tag manager), each given exactly what it uses."""
+        """The translation parts (bar, popup, menu section), the annotation parts (dock, layer,
+        All highlights, tag manager) and the reading parts (Next Unread), each given exactly what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations.dock)
         self.resizeDocks([self.annotations.dock], [320], Qt.Orientation.Horizontal)
+        self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self)
 
     def _action_handlers(self) -> dict[str, Callable[[], object]]:
         """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
-        c, pane, ann = self.controller, self.reader_pane, self.annotations
+        c, pane, ann, reading = self.controller, self.reader_pane, self.annotations, self.reading
         handlers: dict[str, Callable[[], object]] = {
             "import_files": lambda: self._import(dialogs.ask_import_files(self)),
             "import_folder": lambda: self._import(dialogs.ask_import_folder(self)),
             "preferences": self._on_action_preferences, "quit": self.close, "undo": self._on_action_undo,
             "find": self.search.focus, "next": lambda: self.article_list.step(1),
-            "previous": lambda: self.article_list.step(-1), "page_down": lambda: pane.page(1),
+            "previous": lambda: self.article_list.step(-1), "next_unread": reading.next_unread,
+            "page_down": reading.page_or_next_unread,
             "page_up": lambda: pane.page(-1),
             "toggle_star": lambda: c.toggle_flag(self.article_list.selected_ids(), "starred"),
             "toggle_read": lambda: c.toggle_flag(self.article_list.selected_ids(), "read"),
@@ -204,7 +208,8 @@ class MainWindow(QMainWindow):
         ctl.annotations.highlights_changed.connect(c.reload_counts)  # has:highlights, saved searches
         ctl.annotations.saved_searches_ready.connect(self.sidebar.set_saved_searches)
         ctl.tags.tags_changed.connect(c.reload_counts)
-        ann.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        for part in (ann, self.reading):
+            part.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
         ann.article_requested.connect(self._on_annotations_article_requested)
         for error in (c.error, ctl.annotations.error, ctl.tags.error):
             error.connect(self.show_error)

@@ -228,6 +228,19 @@ class ArticleTable(TagTable):
             )
             return cur.rowcount
 
+    def first_unread(self, ids: Sequence[int]) -> int | None:
+        """The first of ``ids`` (in their order) that is unread; None when all are read or gone.
+
+        A view's list may hold 100,000 ids: they are looked up a chunk at a time (one primary-key
+        read per chunk), stopping at the first chunk that has an unread one.
+        """
+        for chunk, marks in in_chunks(list(ids)):
+            rows = self._read(f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk)
+            if rows:
+                unread = {r[0] for r in rows}
+                return next(i for i in chunk if i in unread)
+        return None
+
     def set_read_position(self, article_id: int, position: float) -> None:
         with self.write() as conn:
             conn.execute(

@@ -16,6 +16,8 @@ Signals:
     articles_changed(object): ids whose rows/article changed (repaint, re-render).
     error(str): a one-line, user-facing message.
     deleted(int): articles were deleted; Undo is possible.
+    unread_found(object): the first unread of the ids :meth:`LibraryController.find_unread` was
+        given (Next Unread), or None.
     import_started(int): an import began (number of files, 0 when unknown).
     import_progress(int, int): (files done, total).
     import_finished(object, bool, bool): (outcomes, cancelled, quiet) — quiet for first-run seeding.
@@ -77,6 +79,7 @@ class LibraryController(QObject):
     articles_changed = Signal(object)
     error = Signal(str)
     deleted = Signal(int)
+    unread_found = Signal(object)
     import_started = Signal(int)
     import_progress = Signal(int, int)
     import_finished = Signal(object, bool, bool)
@@ -287,6 +290,13 @@ class LibraryController(QObject):
     def save_position(self, article_id: int, fraction: float, previous: float) -> None:
         if abs(fraction - previous) >= 0.005:
             self.runner.write(lambda c: c.library.set_read_position(article_id, fraction), None, self._on_job_error)
+
+    def find_unread(self, ids: Sequence[int]) -> None:
+        """Which of ``ids`` (in this order) is the first unread one: read off the GUI thread (a list
+        may hold 100,000 ids), answered with ``unread_found``; a newer question drops an older one."""
+        ids = list(ids)
+        self.runner.read(lambda c: c.library.first_unread(ids), self.unread_found.emit,
+                         self._on_job_error, key="unread")
 
     # --- writes -----------------------------------------------------------------------------------
     def toggle_flag(self, ids: Sequence[int], name: str) -> None:
