@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
             "preferences": self._on_action_preferences, "quit": self.close, "undo": self._on_action_undo,
             "find": self.search.focus, "next": lambda: self.article_list.step(1),
             "previous": lambda: self.article_list.step(-1), "next_unread": reading.next_unread,
-            "page_down": reading.page_or_next_unread,
+            "page_down": reading.page_or_next_unread, "mark_all_read": reading.mark_all_read,
             "page_up": lambda: pane.page(-1),
             "toggle_star": lambda: c.toggle_flag(self.article_list.selected_ids(), "starred"),
             "toggle_read": lambda: c.toggle_flag(self.article_list.selected_ids(), "read"),
@@ -153,8 +153,8 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.actions_by_name[spec.name] = action
         a = self.actions_by_name
-        self.article_list.addActions([a["toggle_read"], a["toggle_star"], a["archive"], a["add_tags"],
-                                      a["edit_details"], a["delete"]])
+        self.article_list.addActions([a["toggle_read"], a["mark_all_read"], a["toggle_star"], a["archive"],
+                                      a["add_tags"], a["edit_details"], a["delete"]])
         self.pane_actions: dict[str, QAction] = {}
         for name, text in (("toggle_star", "☆ Star"), ("edit_details", "Details…")):
             button_action = QAction(text, self)
@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
         ctl.tags.tags_changed.connect(c.reload_counts)
         for part in (ann, self.reading):
             part.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        self.reading.undo_offered.connect(self._offer_undo)
         ann.article_requested.connect(self._on_annotations_article_requested)
         for error in (c.error, ctl.annotations.error, ctl.tags.error):
             error.connect(self.show_error)

@@ -1,17 +1,22 @@
-"""The reading parts of the window: Next Unread (and Space at the end of an article), connected to
-the :class:`~reader.gui.controllers.library.LibraryController`.
+"""The reading parts of the window: Next Unread (and Space at the end of an article) and Mark All as
+Read, connected to the :class:`~reader.gui.controllers.library.LibraryController`.
 
 :class:`ReadingUi` is built by the window with exactly what it uses — the reader pane, the article
 list and its model, and the library controller — and never reaches into the window. The window
-forwards its Next Unread and Space actions to the public methods here and shows
-:attr:`ReadingUi.status_message` in its status bar.
+forwards its actions to the public methods here, shows :attr:`ReadingUi.status_message` in its
+status bar and offers Undo for :attr:`ReadingUi.undo_offered`.
 
 Next Unread (U) goes to the first unread article after the current one in the list's order; when
 there is none below, it wraps to the top of the list (NetNewsWire moves on to the next feed with
 unread articles: with one list, the top of it is where the unread ones left are) and says so.
 
+Mark All as Read (Shift+M) marks every article the list shows (all of it, not only the rows loaded)
+read on the writer lane, in steps (the status bar counts a long one), with one Undo on the window's
+history. Asked while only the first page of a long list is in, it waits for the rest of that list.
+
 Signals:
     status_message(str): a short note for the status bar ("No unread articles in this list").
+    undo_offered(str): an undoable action landed; the message bar offers Undo with this text.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class ReadingUi(QObject):
     """The reading parts of the window (see the module docstring)."""
 
     status_message = Signal(str)
+    undo_offered = Signal(str)
 
     def __init__(self, pane: ReaderPane, article_list: ArticleList, model: ArticleTableModel,
                  controller: LibraryController, parent: QObject | None = None) -> None:
@@ -37,7 +43,12 @@ class ReadingUi(QObject):
         self.model = model
         self.controller = controller
         self._from_row: int | None = None  # the row Next Unread was asked from (None: no question out)
+        self._mark_when_loaded: list[int] | None = None  # Mark All as Read asked on a partial list
+        self._marking = False  # a Mark All as Read is under way
         controller.unread_found.connect(self._on_controller_unread_found)
+        controller.marked_read.connect(self._on_controller_marked_read)
+        controller.mark_progress.connect(self._on_controller_mark_progress)
+        controller.list_ready.connect(self._on_controller_list_ready)
 
     # --- Next Unread ------------------------------------------------------------------------------
     def next_unread(self) -> None:
@@ -76,3 +87,43 @@ class ReadingUi(QObject):
         self.article_list.select_row(row)
         if row < from_row:
             self.status_message.emit("No unread articles below: back at the top of the list")
+
+    # --- Mark All as Read -------------------------------------------------------------------------
+    def mark_all_read(self) -> None:
+        """Mark every article of the list read (Undo puts back exactly the ones it changed)."""
+        ids = self.model.ids()
+        if self._marking:
+            self.status_message.emit("Still marking the last list read…")
+            return
+        if not ids:
+            self.status_message.emit("No articles in this list")
+            return
+        if self.model.is_partial():  # the first page of a long list: wait for the rest of it
+            self._mark_when_loaded = ids
+            self.status_message.emit("Marking all read once the whole list is in…")
+            return
+        self._start_marking(ids)
+
+    def _start_marking(self, ids: list[int]) -> None:
+        self._marking = True
+        self.controller.mark_all_read(ids)
+
+    def _on_controller_list_ready(self, ids: list[int], _select: object, partial: bool) -> None:
+        if self._mark_when_loaded is None or partial:
+            return
+        prefix, self._mark_when_loaded = self._mark_when_loaded, None
+        if ids[:len(prefix)] == prefix:
+            self._start_marking(ids)
+        else:
+            self.status_message.emit("The list changed before it was in: nothing was marked read")
+
+    def _on_controller_mark_progress(self, done: int, total: int) -> None:
+        self.status_message.emit(f"Marking read… {done:,} of {total:,}")
+
+    def _on_controller_marked_read(self, changed: int, total: int) -> None:
+        self._marking = False
+        if changed:
+            self.undo_offered.emit(f"Marked {changed:,} article{'s' if changed != 1 else ''} read.")
+        else:
+            self.status_message.emit(f"All {total:,} article{'s' if total != 1 else ''} here "
+                                     f"{'were' if total != 1 else 'was'} read already")

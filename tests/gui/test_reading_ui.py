@@ -3,10 +3,12 @@ Mark All as Read with undo, text zoom, focus mode — driven with keys on a real
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from reader.core.models import ListFilter
 from reader.core.settings import Settings, save_settings
 from reader.core.storage import Library
 from tests.helpers.gui import wait_idle
@@ -87,6 +89,104 @@ def test_space_pages_and_at_the_end_goes_to_the_next_unread(make_window, qtbot, 
     assert bar.value() == 0
     key(qtbot, w, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier, target=body)  # Shift+Space: still up
     assert w.reader_pane.article_id() == rows[2]
+    wait_idle(qtbot, parts)
+
+
+# --- Mark All as Read -----------------------------------------------------------------------------
+def sidebar_count(window, label: str) -> str:  # noqa: ANN001
+    """The count the sidebar shows beside an entry ("" for none)."""
+    m = window.sidebar.model()
+    for r in range(m.rowCount()):
+        section = m.index(r, 0)
+        for c in range(m.rowCount(section)):
+            if m.index(c, 0, section).data() == label:
+                return m.index(c, 1, section).data()
+    raise AssertionError(f"no sidebar entry {label!r}")
+
+
+def unread_in_library(db: Path) -> set[int]:
+    with Library(db) as lib:
+        return set(lib.list_ids(ListFilter(unread=True)))
+
+
+def test_shift_m_marks_the_whole_list_read_and_ctrl_z_undoes_exactly_that(make_window, qtbot, tmp_path: Path,  # noqa: ANN001
+                                                                          monkeypatch) -> None:  # noqa: ANN001
+    db = tmp_path / "lib.db"
+    rows = library_with_read(db, 300, read_rows=[1, 2])  # more than the model pages in at first
+    monkeypatch.setattr("reader.gui.controllers.library.MARK_STEP", 64)  # written in 5 steps
+    parts = make_window(db)
+    w = parts.window
+    loaded = w.model.rowCount()
+    assert loaded < 300 and w.model.total() == 300
+    statuses: list[str] = []
+    w.statusBar().messageChanged.connect(statuses.append)
+    w.article_list.setFocus()
+    key(qtbot, w, Qt.Key.Key_M, SHIFT)
+    qtbot.waitUntil(lambda: w.message_bar.isVisible(), timeout=10_000)
+    assert w.message_bar.label.text() == "Marked 298 articles read."
+    assert "Marking read… 256 of 300" in statuses
+    assert unread_in_library(db) == set()
+    wait_idle(qtbot, parts)
+    assert w.model.summary_at(0).read and w.model.summary_at(loaded - 1).read  # the rows repaint
+    assert w.model.rowCount() == loaded  # ...without paging the whole list in
+    qtbot.waitUntil(lambda: sidebar_count(w, "Unread") == "", timeout=10_000)
+    assert parts.undo.labels()[-1] == "mark 298 articles read"
+    # Undo (Ctrl+Z here; the bar's button is the same command): exactly those 298 are unread again
+    key(qtbot, w, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: len(unread_in_library(db)) == 298, timeout=10_000)
+    assert unread_in_library(db) == set(rows) - {rows[1], rows[2]}
+    wait_idle(qtbot, parts)
+    assert not w.model.summary_at(0).read and w.model.summary_at(1).read
+    qtbot.waitUntil(lambda: sidebar_count(w, "Unread") == "298", timeout=10_000)
+    assert not parts.undo.can_undo()
+
+
+def test_mark_all_read_in_a_view_leaves_the_rest(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    db = tmp_path / "lib.db"
+    library_with_read(db, 12, read_rows=[])
+    parts = make_window(db)
+    w = parts.window
+    with qtbot.waitSignal(parts.controller.list_ready, timeout=10_000):
+        w.sidebar.select("lang", "lt")
+    shown = set(w.model.ids())
+    assert len(shown) == 3
+    w.article_list.setFocus()
+    w.actions_by_name["mark_all_read"].trigger()  # the Article menu item
+    qtbot.waitUntil(lambda: w.message_bar.label.text() == "Marked 3 articles read.", timeout=10_000)
+    with Library(db) as lib:
+        assert unread_in_library(db) == set(lib.list_ids(ListFilter())) - shown
+    key(qtbot, w, Qt.Key.Key_M, SHIFT)  # again: nothing left to mark, nothing to undo added
+    qtbot.waitUntil(lambda: "were read already" in w.statusBar().currentMessage(), timeout=10_000)
+    assert parts.undo.labels() == ["mark 3 articles read"]
+
+
+def test_mark_all_read_on_a_list_still_loading_waits_for_all_of_it(make_window, qtbot, tmp_path: Path,  # noqa: ANN001
+                                                                  monkeypatch) -> None:  # noqa: ANN001
+    db = tmp_path / "lib.db"
+    library_with_read(db, 260, read_rows=[])
+    parts = make_window(db)
+    w = parts.window
+    release = threading.Event()
+    whole_list = Library.list_ids
+
+    def slow(self, flt=None, *, limit=None):  # noqa: ANN001, ANN202 - the full id list waits
+        if limit is None and threading.current_thread().name.startswith("reader-task-read"):
+            release.wait(20)
+        return whole_list(self, flt, limit=limit)
+
+    monkeypatch.setattr(Library, "list_ids", slow)
+    try:
+        with qtbot.waitSignal(parts.controller.list_ready, timeout=10_000,
+                              check_params_cb=lambda _ids, _select, partial: partial):
+            w.sidebar.select("view", "unread")
+        assert w.model.is_partial() and w.model.total() == 200
+        w.article_list.setFocus()
+        key(qtbot, w, Qt.Key.Key_M, SHIFT)
+        assert "once the whole list is in" in w.statusBar().currentMessage()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: w.message_bar.label.text() == "Marked 260 articles read.", timeout=10_000)
+    assert unread_in_library(db) == set()
     wait_idle(qtbot, parts)
 
 

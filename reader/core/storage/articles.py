@@ -241,6 +241,21 @@ class ArticleTable(TagTable):
                 return next(i for i in chunk if i in unread)
         return None
 
+    def mark_read(self, ids: Sequence[int], read: bool = True) -> list[int]:
+        """Set ``read`` on all of ``ids`` (a whole view: up to 100,000s) in one transaction, a chunk
+        of ids per statement; returns the ids whose flag changed (what an undo puts back)."""
+        value = int(read)
+        changed: list[int] = []
+        with self.write() as conn:
+            for chunk, marks in in_chunks(list(ids)):
+                todo = [r[0] for r in conn.execute(
+                    f"SELECT id FROM articles WHERE read <> ? AND id IN ({marks})", [value, *chunk])]
+                if todo:
+                    conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({','.join('?' * len(todo))})",
+                                 [value, *todo])
+                    changed.extend(todo)
+        return changed
+
     def set_read_position(self, article_id: int, position: float) -> None:
         with self.write() as conn:
             conn.execute(
