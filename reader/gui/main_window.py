@@ -106,13 +106,13 @@ class MainWindow(QMainWindow):
 
     def _init_features(self) -> None:
         """The translation parts (bar, popup, menu section), the annotation parts (dock, layer,
-        All highlights, tag manager) and the reading parts (Next Unread), each given exactly what it uses."""
+        All highlights, tag manager) and the reading parts (Next Unread, Mark All as Read, zoom), each given exactly what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations.dock)
         self.resizeDocks([self.annotations.dock], [320], Qt.Orientation.Horizontal)
-        self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self)
+        self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self.ui_state, self)
 
     def _action_handlers(self) -> dict[str, Callable[[], object]]:
         """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
             "find": self.search.focus, "next": lambda: self.article_list.step(1),
             "previous": lambda: self.article_list.step(-1), "next_unread": reading.next_unread,
             "page_down": reading.page_or_next_unread, "mark_all_read": reading.mark_all_read,
+            "zoom_in": reading.zoom_in, "zoom_out": reading.zoom_out, "zoom_reset": reading.zoom_reset,
             "page_up": lambda: pane.page(-1),
             "toggle_star": lambda: c.toggle_flag(self.article_list.selected_ids(), "starred"),
             "toggle_read": lambda: c.toggle_flag(self.article_list.selected_ids(), "read"),
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             for spec in ACTIONS:
                 if spec.menu == key:
-                    if spec.name in ("quit", "undo", "delete", "shortcuts"):
+                    if spec.name in ("quit", "undo", "delete", "shortcuts", "zoom_in"):
                         menu.addSeparator()
                     menu.addAction(self.actions_by_name[spec.name])
 
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
         if theme and isinstance(app, QApplication):
             apply_theme(app, settings.theme)
         style_widgets(self)
-        self.reader_pane.set_reading_font(font)
+        self.reading.set_reading_font(font)  # at the zoom of Ctrl+= / Ctrl+-
         self.controllers.translation.update_settings(settings)
 
     def start(self, files: list[str] | None = None) -> None:

@@ -1,8 +1,9 @@
-"""The reading parts of the window: Next Unread (and Space at the end of an article) and Mark All as
-Read, connected to the :class:`~reader.gui.controllers.library.LibraryController`.
+"""The reading parts of the window: Next Unread (and Space at the end of an article), Mark All as
+Read, connected to the :class:`~reader.gui.controllers.library.LibraryController`, and text zoom.
 
 :class:`ReadingUi` is built by the window with exactly what it uses — the reader pane, the article
-list and its model, and the library controller — and never reaches into the window. The window
+list and its model, the library controller and the QSettings for the zoom — and never reaches into
+the window. The reading font from Preferences comes in through :meth:`ReadingUi.set_reading_font`. The window
 forwards its actions to the public methods here, shows :attr:`ReadingUi.status_message` in its
 status bar and offers Undo for :attr:`ReadingUi.undo_offered`.
 
@@ -14,6 +15,11 @@ Mark All as Read (Shift+M) marks every article the list shows (all of it, not on
 read on the writer lane, in steps (the status bar counts a long one), with one Undo on the window's
 history. Asked while only the first page of a long list is in, it waits for the rest of that list.
 
+Text zoom (Ctrl+= or Ctrl++, Ctrl+-, Ctrl+0) scales the reader pane's text in steps, as browsers
+do, over the size chosen in Preferences: Ctrl+0 goes back to that size. The zoom is kept with the
+window's state (``reader/zoom`` in window.ini, like the panel and splitters), not in settings.json:
+it is a view of the preference, not a new one.
+
 Signals:
     status_message(str): a short note for the status bar ("No unread articles in this list").
     undo_offered(str): an undoable action landed; the message bar offers Undo with this text.
@@ -21,12 +27,18 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from typing import cast
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QFont
 
 from reader.gui.controllers.library import LibraryController
 from reader.gui.models.article_model import ArticleTableModel
 from reader.gui.widgets.article_list import ArticleList
 from reader.gui.widgets.reader_pane import ReaderPane
+
+ZOOM_KEY = "reader/zoom"
+ZOOM_STEPS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)  #: percent, as browsers step
 
 
 class ReadingUi(QObject):
@@ -36,9 +48,13 @@ class ReadingUi(QObject):
     undo_offered = Signal(str)
 
     def __init__(self, pane: ReaderPane, article_list: ArticleList, model: ArticleTableModel,
-                 controller: LibraryController, parent: QObject | None = None) -> None:
+                 controller: LibraryController, ui_state: QSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pane = pane
+        self.ui_state = ui_state
+        self._font = QFont(pane.reading_font)  # the size chosen in Preferences (100 %)
+        saved = cast(int, ui_state.value(ZOOM_KEY, 100, type=int))
+        self._zoom = saved if saved in ZOOM_STEPS else 100
         self.article_list = article_list
         self.model = model
         self.controller = controller
@@ -127,3 +143,35 @@ class ReadingUi(QObject):
         else:
             self.status_message.emit(f"All {total:,} article{'s' if total != 1 else ''} here "
                                      f"{'were' if total != 1 else 'was'} read already")
+
+    # --- text zoom --------------------------------------------------------------------------------
+    def set_reading_font(self, font: QFont) -> None:
+        """The reading font and size from Preferences: shown at the current zoom."""
+        self._font = QFont(font)
+        self._apply_zoom()
+
+    def zoom(self) -> int:
+        """The reader pane's text size in percent of the Preferences size."""
+        return self._zoom
+
+    def zoom_in(self) -> None:
+        self._set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom), ZOOM_STEPS[-1]))
+
+    def zoom_out(self) -> None:
+        self._set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom), ZOOM_STEPS[0]))
+
+    def zoom_reset(self) -> None:
+        self._set_zoom(100)
+
+    def _set_zoom(self, percent: int) -> None:
+        if percent != self._zoom:
+            self._zoom = percent
+            self.ui_state.setValue(ZOOM_KEY, percent)
+            self._apply_zoom()
+        self.status_message.emit(f"Text size {percent}%" + (" (the Preferences size)" if percent == 100 else ""))
+
+    def _apply_zoom(self) -> None:
+        font = QFont(self._font)
+        if self._zoom != 100 and font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * self._zoom / 100)
+        self.pane.set_reading_font(font)

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from pytest import approx
 
 from reader.core.models import ListFilter
 from reader.core.settings import Settings, save_settings
@@ -188,6 +189,52 @@ def test_mark_all_read_on_a_list_still_loading_waits_for_all_of_it(make_window, 
     qtbot.waitUntil(lambda: w.message_bar.label.text() == "Marked 260 articles read.", timeout=10_000)
     assert unread_in_library(db) == set()
     wait_idle(qtbot, parts)
+
+
+# --- text zoom ------------------------------------------------------------------------------------
+def shown_size(window) -> float:  # noqa: ANN001
+    """The point size the reader pane's text is set in."""
+    return window.reader_pane.browser.document().defaultFont().pointSizeF()
+
+
+def test_ctrl_plus_minus_zero_zoom_the_text_and_the_zoom_is_kept(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    db = tmp_path / "lib.db"
+    library_with_read(db, 3, read_rows=[])
+    save_settings(Settings(reading_font_size=14, mark_read_after_ms=600_000))
+    parts = make_window(db)
+    w = parts.window
+    w.article_list.setFocus()
+    assert shown_size(w) == approx(14)
+    key(qtbot, w, Qt.Key.Key_Equal, CTRL)
+    assert shown_size(w) == approx(14 * 1.1) and w.statusBar().currentMessage() == "Text size 110%"
+    key(qtbot, w, Qt.Key.Key_Plus, CTRL)
+    assert shown_size(w) == approx(14 * 1.25)
+    for _ in range(3):
+        key(qtbot, w, Qt.Key.Key_Minus, CTRL)
+    assert shown_size(w) == approx(14 * 0.9)
+    key(qtbot, w, Qt.Key.Key_0, CTRL)  # back to the Preferences size
+    assert shown_size(w) == approx(14)
+    for _ in range(20):  # the steps stop at 50 % and 300 %
+        key(qtbot, w, Qt.Key.Key_Minus, CTRL)
+    assert shown_size(w) == 7
+    for _ in range(30):
+        key(qtbot, w, Qt.Key.Key_Equal, CTRL)
+    assert shown_size(w) == approx(42)
+    for _ in range(4):  # 250, 200, 175, 150
+        key(qtbot, w, Qt.Key.Key_Minus, CTRL)
+    assert shown_size(w) == approx(14 * 1.5) and "article" in w.reader_pane.plain_text().lower()
+    # a new size in Preferences is shown at the same zoom
+    s = w.settings
+    s.reading_font_size = 16
+    w.set_preferences(s)
+    assert shown_size(w) == approx(16 * 1.5)
+    w.close()
+    # kept across starts
+    w2 = make_window(db).window
+    assert shown_size(w2) == approx(16 * 1.5)
+    w2.article_list.setFocus()
+    key(qtbot, w2, Qt.Key.Key_0, CTRL)
+    assert shown_size(w2) == approx(16)
 
 
 # --- the window stays wiring ------------------------------------------------------------------------
