@@ -59,6 +59,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_in", "Zoom &In", ("Ctrl+=", "Ctrl++"), "Larger text in the reader pane", "view"),
     ActionSpec("zoom_out", "Zoom &Out", ("Ctrl+-",), "Smaller text in the reader pane", "view"),
     ActionSpec("zoom_reset", "&Actual Size", ("Ctrl+0",), "Text at the size chosen in Preferences", "view"),
+    ActionSpec("focus_mode", "&Focus Mode", ("Ctrl+Shift+F",), "Hide / show the sidebar and the list", "view",
+               checkable=True),
     ActionSpec("all_highlights", "All &Highlights", ("Ctrl+Shift+H",), "All highlights of the library", "view"),
     ActionSpec("toggle_annotations", "Highlights && &Notes Panel", ("Ctrl+Shift+N",),
                "Show / hide the highlights and notes panel", "view"),

@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(self)
         self.search = SearchBox(self)
         self.article_list = ArticleList(self.model, self)
-        middle = QWidget(self)
+        self.list_pane = middle = QWidget(self)
         middle.setObjectName("listPane")
         mid_layout = QVBoxLayout(middle)
         mid_layout.setContentsMargins(0, 0, 0, 0)
@@ -106,13 +106,14 @@ class MainWindow(QMainWindow):
 
     def _init_features(self) -> None:
         """The translation parts (bar, popup, menu section), the annotation parts (dock, layer,
-        All highlights, tag manager) and the reading parts (Next Unread, Mark All as Read, zoom), each given exactly what it uses."""
+        All highlights, tag manager) and the reading parts (Next Unread, Mark All as Read, zoom, focus mode), each given exactly what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations.dock)
         self.resizeDocks([self.annotations.dock], [320], Qt.Orientation.Horizontal)
-        self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self.ui_state, self)
+        self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self.ui_state,
+                                 self.splitter, [self.sidebar, self.list_pane], self)
 
     def _action_handlers(self) -> dict[str, Callable[[], object]]:
         """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
             "previous": lambda: self.article_list.step(-1), "next_unread": reading.next_unread,
             "page_down": reading.page_or_next_unread, "mark_all_read": reading.mark_all_read,
             "zoom_in": reading.zoom_in, "zoom_out": reading.zoom_out, "zoom_reset": reading.zoom_reset,
+            "focus_mode": reading.toggle_focus_mode,
             "page_up": lambda: pane.page(-1),
             "toggle_star": lambda: c.toggle_flag(self.article_list.selected_ids(), "starred"),
             "toggle_read": lambda: c.toggle_flag(self.article_list.selected_ids(), "read"),
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"action_{spec.name}")
             action.setShortcuts([QKeySequence(k) for k in spec.keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(spec.checkable)
             action.setToolTip(f"{spec.help} ({' or '.join(spec.keys)})" if spec.keys else spec.help)
             action.triggered.connect(lambda _=False, h=handlers[spec.name]: h())
             self.addAction(action)
@@ -212,6 +215,7 @@ class MainWindow(QMainWindow):
         for part in (ann, self.reading):
             part.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
         self.reading.undo_offered.connect(self._offer_undo)
+        self.reading.focus_mode_changed.connect(self.actions_by_name["focus_mode"].setChecked)
         ann.article_requested.connect(self._on_annotations_article_requested)
         for error in (c.error, ctl.annotations.error, ctl.tags.error):
             error.connect(self.show_error)
@@ -400,6 +404,7 @@ class MainWindow(QMainWindow):
             self._import(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.reading.set_focus_mode(False)  # the panes' sizes are saved, not their absence
         self._leave_article()
         self.save_state()
         super().closeEvent(event)

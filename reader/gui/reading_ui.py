@@ -1,9 +1,10 @@
 """The reading parts of the window: Next Unread (and Space at the end of an article), Mark All as
-Read, connected to the :class:`~reader.gui.controllers.library.LibraryController`, and text zoom.
+Read, connected to the :class:`~reader.gui.controllers.library.LibraryController`, text zoom and
+focus mode.
 
 :class:`ReadingUi` is built by the window with exactly what it uses — the reader pane, the article
-list and its model, the library controller and the QSettings for the zoom — and never reaches into
-the window. The reading font from Preferences comes in through :meth:`ReadingUi.set_reading_font`. The window
+list and its model, the library controller, the QSettings for the zoom, and the splitter with the
+panes focus mode hides — and never reaches into the window. The reading font from Preferences comes in through :meth:`ReadingUi.set_reading_font`. The window
 forwards its actions to the public methods here, shows :attr:`ReadingUi.status_message` in its
 status bar and offers Undo for :attr:`ReadingUi.undo_offered`.
 
@@ -20,17 +21,24 @@ do, over the size chosen in Preferences: Ctrl+0 goes back to that size. The zoom
 window's state (``reader/zoom`` in window.ini, like the panel and splitters), not in settings.json:
 it is a view of the preference, not a new one.
 
+Focus mode (Ctrl+Shift+F; F11 is the desktop's full-screen key in many places) hides the sidebar and
+the list so the article has the window; J/K, U and Space still move through the list. Pressed again,
+the panes come back at the sizes they had. It is not kept across starts: the window closes out of it.
+
 Signals:
     status_message(str): a short note for the status bar ("No unread articles in this list").
     undo_offered(str): an undoable action landed; the message bar offers Undo with this text.
+    focus_mode_changed(bool): focus mode was turned on (True) or off.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from reader.gui.controllers.library import LibraryController
 from reader.gui.models.article_model import ArticleTableModel
@@ -46,10 +54,15 @@ class ReadingUi(QObject):
 
     status_message = Signal(str)
     undo_offered = Signal(str)
+    focus_mode_changed = Signal(bool)
 
     def __init__(self, pane: ReaderPane, article_list: ArticleList, model: ArticleTableModel,
-                 controller: LibraryController, ui_state: QSettings, parent: QObject | None = None) -> None:
+                 controller: LibraryController, ui_state: QSettings, splitter: QSplitter,
+                 focus_hides: Sequence[QWidget], parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.splitter = splitter
+        self._focus_hides = list(focus_hides)
+        self._sizes_before_focus: list[int] | None = None  # set while in focus mode
         self.pane = pane
         self.ui_state = ui_state
         self._font = QFont(pane.reading_font)  # the size chosen in Preferences (100 %)
@@ -175,3 +188,29 @@ class ReadingUi(QObject):
         if self._zoom != 100 and font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * self._zoom / 100)
         self.pane.set_reading_font(font)
+
+    # --- focus mode -------------------------------------------------------------------------------
+    def in_focus_mode(self) -> bool:
+        return self._sizes_before_focus is not None
+
+    def toggle_focus_mode(self) -> None:
+        self.set_focus_mode(not self.in_focus_mode())
+
+    def set_focus_mode(self, on: bool) -> None:
+        """Hide the sidebar and the list (on) or bring them back at their sizes (off)."""
+        if on == self.in_focus_mode():
+            return
+        if on:
+            self._sizes_before_focus = self.splitter.sizes()
+            for widget in self._focus_hides:
+                widget.hide()
+            self.pane.browser.setFocus()
+            self.status_message.emit("Focus mode: Ctrl+Shift+F shows the sidebar and the list again")
+        else:
+            sizes, self._sizes_before_focus = self._sizes_before_focus, None
+            for widget in self._focus_hides:
+                widget.show()
+            if sizes:
+                self.splitter.setSizes(sizes)
+            self.article_list.setFocus()
+        self.focus_mode_changed.emit(on)

@@ -237,6 +237,37 @@ def test_ctrl_plus_minus_zero_zoom_the_text_and_the_zoom_is_kept(make_window, qt
     assert shown_size(w2) == approx(16)
 
 
+# --- focus mode -----------------------------------------------------------------------------------
+def test_ctrl_shift_f_hides_the_sidebar_and_list_and_brings_them_back(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    db = tmp_path / "lib.db"
+    rows = library_with_read(db, 5, read_rows=[])
+    parts = make_window(db)
+    w = parts.window
+    w.splitter.setSizes([200, 500, 580])
+    qtbot.wait(20)  # laid out
+    before = w.splitter.sizes()
+    list_pane = w.article_list.parentWidget()
+    w.article_list.setFocus()
+    key(qtbot, w, Qt.Key.Key_F, CTRL | SHIFT)
+    assert not w.sidebar.isVisible() and not list_pane.isVisible() and not w.article_list.isVisible()
+    assert w.reader_pane.isVisible()
+    qtbot.waitUntil(lambda: w.reader_pane.width() > before[2] + before[1], timeout=2_000)  # laid out
+    assert w.actions_by_name["focus_mode"].isChecked()
+    key(qtbot, w, Qt.Key.Key_J)  # the list still drives the reader
+    assert w.reader_pane.article_id() == rows[1]
+    key(qtbot, w, Qt.Key.Key_F, CTRL | SHIFT)
+    assert w.sidebar.isVisible() and list_pane.isVisible()
+    assert not w.actions_by_name["focus_mode"].isChecked()
+    qtbot.waitUntil(lambda: w.splitter.sizes() == before, timeout=2_000)  # once laid out again
+    # the menu item is the same command; closing in focus mode keeps the panes for the next start
+    w.actions_by_name["focus_mode"].trigger()
+    assert not w.sidebar.isVisible()
+    w.close()
+    w2 = make_window(db).window
+    assert w2.sidebar.isVisible() and w2.article_list.isVisible()
+    assert w2.splitter.sizes() == before
+
+
 # --- the window stays wiring ------------------------------------------------------------------------
 def test_the_main_window_module_stays_under_450_lines() -> None:
     """main_window builds and wires; features live in their *_ui parts (docs/ARCHITECTURE.md)."""
