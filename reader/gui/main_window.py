@@ -106,7 +106,8 @@ class MainWindow(QMainWindow):
 
     def _init_features(self) -> None:
         """The translation parts (bar, popup, menu section), the annotation parts (dock, layer,
-        All highlights, tag manager) and the reading parts (Next Unread, Mark All as Read, zoom, focus mode), each given exactly what it uses."""
+        All highlights, tag manager) and the reading parts (Next Unread, Mark All as Read, zoom,
+        focus mode), each given exactly what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state)

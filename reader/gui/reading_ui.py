@@ -4,9 +4,9 @@ focus mode.
 
 :class:`ReadingUi` is built by the window with exactly what it uses — the reader pane, the article
 list and its model, the library controller, the QSettings for the zoom, and the splitter with the
-panes focus mode hides — and never reaches into the window. The reading font from Preferences comes in through :meth:`ReadingUi.set_reading_font`. The window
-forwards its actions to the public methods here, shows :attr:`ReadingUi.status_message` in its
-status bar and offers Undo for :attr:`ReadingUi.undo_offered`.
+panes focus mode hides — and never reaches into the window. The window forwards its actions to the
+public methods here and the Preferences font to :meth:`ReadingUi.set_reading_font`, shows
+:attr:`ReadingUi.status_message` in its status bar and offers Undo for :attr:`ReadingUi.undo_offered`.
 
 Next Unread (U) goes to the first unread article after the current one in the list's order; when
 there is none below, it wraps to the top of the list (NetNewsWire moves on to the next feed with
@@ -60,17 +60,17 @@ class ReadingUi(QObject):
                  controller: LibraryController, ui_state: QSettings, splitter: QSplitter,
                  focus_hides: Sequence[QWidget], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.splitter = splitter
-        self._focus_hides = list(focus_hides)
-        self._sizes_before_focus: list[int] | None = None  # set while in focus mode
         self.pane = pane
-        self.ui_state = ui_state
-        self._font = QFont(pane.reading_font)  # the size chosen in Preferences (100 %)
-        saved = cast(int, ui_state.value(ZOOM_KEY, 100, type=int))
-        self._zoom = saved if saved in ZOOM_STEPS else 100
         self.article_list = article_list
         self.model = model
         self.controller = controller
+        self.ui_state = ui_state
+        self.splitter = splitter
+        self._focus_hides = list(focus_hides)
+        self._sizes_before_focus: list[int] | None = None  # set while in focus mode
+        self._font = QFont(pane.reading_font)  # the size chosen in Preferences (100 %)
+        saved = cast(int, ui_state.value(ZOOM_KEY, 100, type=int))
+        self._zoom = saved if saved in ZOOM_STEPS else 100
         self._from_row: int | None = None  # the row Next Unread was asked from (None: no question out)
         self._mark_when_loaded: list[int] | None = None  # Mark All as Read asked on a partial list
         self._marking = False  # a Mark All as Read is under way
