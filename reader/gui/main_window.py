@@ -2,8 +2,9 @@
 
 It decides nothing: intents from widgets go to the controllers it is given (built in
 :mod:`reader.gui.app`), and their signals update the widgets (STYLE.md practices 2 and 3). The
-annotation and translation parts are :class:`~reader.gui.annotations_ui.AnnotationsUi` and
-:class:`~reader.gui.translation_ui.TranslationUi`, built here with exactly the parts they use.
+annotation, translation and reading parts are :class:`~reader.gui.annotations_ui.AnnotationsUi`,
+:class:`~reader.gui.translation_ui.TranslationUi` and :class:`~reader.gui.reading_ui.ReadingUi`,
+built here with exactly the parts they use.
 
 Signals:
     article_shown(int): the reader pane now shows this article (painted on the next frame).
@@ -28,6 +29,7 @@ from reader.gui.annotations_ui import AnnotationsUi
 from reader.gui.controllers.bundle import Controllers
 from reader.gui.controllers.library import FIRST_ROW
 from reader.gui.models.article_model import ArticleTableModel
+from reader.gui.reading_ui import ReadingUi
 from reader.gui.theme import apply_theme, style_widgets
 from reader.gui.translation_ui import TranslationUi
 from reader.gui.widgets import dialogs
@@ -78,7 +80,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(self)
         self.search = SearchBox(self)
         self.article_list = ArticleList(self.model, self)
-        middle = QWidget(self)
+        self.list_pane = middle = QWidget(self)
         middle.setObjectName("listPane")
         mid_layout = QVBoxLayout(middle)
         mid_layout.setContentsMargins(0, 0, 0, 0)
@@ -104,23 +106,29 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _init_features(self) -> None:
-        """The translation parts (bar, popup, menu section) and the annotation parts (dock, layer,
-        All highlights, tag manager), each given exactly what it uses."""
+        """The translation parts (bar, popup, menu section), the annotation parts (dock, layer,
+        All highlights, tag manager) and the reading parts (Next Unread, Mark All as Read, zoom,
+        focus mode), each given exactly what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations.dock)
         self.resizeDocks([self.annotations.dock], [320], Qt.Orientation.Horizontal)
+        self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self.ui_state,
+                                 self.splitter, [self.sidebar, self.list_pane], self)
 
     def _action_handlers(self) -> dict[str, Callable[[], object]]:
         """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
-        c, pane, ann = self.controller, self.reader_pane, self.annotations
+        c, pane, ann, reading = self.controller, self.reader_pane, self.annotations, self.reading
         handlers: dict[str, Callable[[], object]] = {
             "import_files": lambda: self._import(dialogs.ask_import_files(self)),
             "import_folder": lambda: self._import(dialogs.ask_import_folder(self)),
             "preferences": self._on_action_preferences, "quit": self.close, "undo": self._on_action_undo,
             "find": self.search.focus, "next": lambda: self.article_list.step(1),
-            "previous": lambda: self.article_list.step(-1), "page_down": lambda: pane.page(1),
+            "previous": lambda: self.article_list.step(-1), "next_unread": reading.next_unread,
+            "page_down": reading.page_or_next_unread, "mark_all_read": reading.mark_all_read,
+            "zoom_in": reading.zoom_in, "zoom_out": reading.zoom_out, "zoom_reset": reading.zoom_reset,
+            "focus_mode": reading.toggle_focus_mode,
             "page_up": lambda: pane.page(-1),
             "toggle_star": lambda: c.toggle_flag(self.article_list.selected_ids(), "starred"),
             "toggle_read": lambda: c.toggle_flag(self.article_list.selected_ids(), "read"),
@@ -145,13 +153,14 @@ class MainWindow(QMainWindow):
             action.setObjectName(f"action_{spec.name}")
             action.setShortcuts([QKeySequence(k) for k in spec.keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setCheckable(spec.checkable)
             action.setToolTip(f"{spec.help} ({' or '.join(spec.keys)})" if spec.keys else spec.help)
             action.triggered.connect(lambda _=False, h=handlers[spec.name]: h())
             self.addAction(action)
             self.actions_by_name[spec.name] = action
         a = self.actions_by_name
-        self.article_list.addActions([a["toggle_read"], a["toggle_star"], a["archive"], a["add_tags"],
-                                      a["edit_details"], a["delete"]])
+        self.article_list.addActions([a["toggle_read"], a["mark_all_read"], a["toggle_star"], a["archive"],
+                                      a["add_tags"], a["edit_details"], a["delete"]])
         self.pane_actions: dict[str, QAction] = {}
         for name, text in (("toggle_star", "☆ Star"), ("edit_details", "Details…")):
             button_action = QAction(text, self)
@@ -167,7 +176,7 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             for spec in ACTIONS:
                 if spec.menu == key:
-                    if spec.name in ("quit", "undo", "delete", "shortcuts"):
+                    if spec.name in ("quit", "undo", "delete", "shortcuts", "zoom_in"):
                         menu.addSeparator()
                     menu.addAction(self.actions_by_name[spec.name])
 
@@ -211,7 +220,10 @@ class MainWindow(QMainWindow):
         c.external_change.connect(self._refresh_shown)
         c.external_change.connect(ctl.annotations.reload)
         c.external_change.connect(ctl.annotations.reload_saved_searches)
-        ann.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        for part in (ann, self.reading):
+            part.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        self.reading.undo_offered.connect(self._offer_undo)
+        self.reading.focus_mode_changed.connect(self.actions_by_name["focus_mode"].setChecked)
         ann.article_requested.connect(self._on_annotations_article_requested)
         for error in (c.error, ctl.annotations.error, ctl.tags.error):
             error.connect(self.show_error)
@@ -249,7 +261,7 @@ class MainWindow(QMainWindow):
         if theme and isinstance(app, QApplication):
             apply_theme(app, settings.theme)
         style_widgets(self)
-        self.reader_pane.set_reading_font(font)
+        self.reading.set_reading_font(font)  # at the zoom of Ctrl+= / Ctrl+-
         self.controllers.translation.update_settings(settings)
 
     def start(self, files: list[str] | None = None) -> None:
@@ -321,11 +333,9 @@ class MainWindow(QMainWindow):
             self.show_article_id(None)
             return
         self._automatic = True  # the list chose this row, not the person: it is shown, not marked read
-        try:
-            self.article_list.select_first((select if select and select > 0 else None, self._restore_article,
-                                            self.model.id_at(0) if select == FIRST_ROW else None, current))
-        finally:
-            self._automatic = False
+        self.article_list.select_first((select if select and select > 0 else None, self._restore_article,
+                                        self.model.id_at(0) if select == FIRST_ROW else None, current))
+        self._automatic = False
         if not partial and self.controller.is_settled():
             self._restore_article = None  # kept through start-up: its last list must not pick row 0
 
@@ -362,7 +372,7 @@ class MainWindow(QMainWindow):
             return
         dialog = dialogs.ImportSummaryDialog(outcomes, cancelled, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        dialog.reimport_requested.connect(self._reimport)
+        dialog.reimport_requested.connect(lambda path, enc: self.controller.import_paths([path], encoding=enc))
         self.last_import_summary = dialog
         dialog.open()
 
@@ -409,10 +419,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() == dialogs.MetadataDialog.DialogCode.Accepted:
             self.controller.update_article(article.id, **dialog.changes().as_changes())
         elif dialog.reimport_choice is not None:
-            self._reimport(*dialog.reimport_choice)
-
-    def _reimport(self, path: str, encoding: str) -> None:
-        self.controller.import_paths([path], encoding=encoding)
+            self.controller.import_paths([dialog.reimport_choice[0]], encoding=dialog.reimport_choice[1])
 
     def _on_action_delete(self) -> None:
         ids = self.article_list.selected_ids()
@@ -435,6 +442,7 @@ class MainWindow(QMainWindow):
             self._import(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.reading.set_focus_mode(False)  # the panes' sizes are saved, not their absence
         self._leave_article()
         self.save_state()
         super().closeEvent(event)

@@ -228,6 +228,34 @@ class ArticleTable(TagTable):
             )
             return cur.rowcount
 
+    def first_unread(self, ids: Sequence[int]) -> int | None:
+        """The first of ``ids`` (in their order) that is unread; None when all are read or gone.
+
+        A view's list may hold 100,000 ids: they are looked up a chunk at a time (one primary-key
+        read per chunk), stopping at the first chunk that has an unread one.
+        """
+        for chunk, marks in in_chunks(list(ids)):
+            rows = self._read(f"SELECT id FROM articles WHERE read = 0 AND id IN ({marks})", chunk)
+            if rows:
+                unread = {r[0] for r in rows}
+                return next(i for i in chunk if i in unread)
+        return None
+
+    def mark_read(self, ids: Sequence[int], read: bool = True) -> list[int]:
+        """Set ``read`` on all of ``ids`` (a whole view: up to 100,000s) in one transaction, a chunk
+        of ids per statement; returns the ids whose flag changed (what an undo puts back)."""
+        value = int(read)
+        changed: list[int] = []
+        with self.write() as conn:
+            for chunk, marks in in_chunks(list(ids)):
+                todo = [r[0] for r in conn.execute(
+                    f"SELECT id FROM articles WHERE read <> ? AND id IN ({marks})", [value, *chunk])]
+                if todo:
+                    conn.execute(f"UPDATE articles SET read = ? WHERE id IN ({','.join('?' * len(todo))})",
+                                 [value, *todo])
+                    changed.extend(todo)
+        return changed
+
     def set_read_position(self, article_id: int, position: float) -> None:
         with self.write() as conn:
             conn.execute(

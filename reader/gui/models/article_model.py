@@ -109,6 +109,10 @@ class ArticleTableModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
+    def is_partial(self) -> bool:
+        """Whether the ids shown are the first page of a longer list still being read."""
+        return self._partial is not None
+
     def total(self) -> int:
         """How many articles the list has (loaded or not)."""
         return len(self._ids)
@@ -150,8 +154,11 @@ class ArticleTableModel(QAbstractTableModel):
         return rows[row - block * self.BLOCK]
 
     def refresh_ids(self, ids: Sequence[int]) -> None:
-        """Re-read the rows of these articles (after a write) and repaint them."""
-        rows = [r for r in (self.row_of(i) for i in ids) if r is not None and r < self._loaded]
+        """Re-read the rows of these articles (after a write) and repaint them; rows not loaded
+        yet stay unloaded (a whole view marked read must not page 100,000 rows in)."""
+        if self._row_of is None:
+            self._row_of = {aid: i for i, aid in enumerate(self._ids)}
+        rows = [r for r in (self._row_of.get(i) for i in ids) if r is not None and r < self._loaded]
         if not rows:
             return
         for block in {r // self.BLOCK for r in rows}:

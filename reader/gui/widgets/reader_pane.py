@@ -609,6 +609,14 @@ class ReaderPane(QWidget):
         bar = self.browser.verticalScrollBar()
         bar.setValue(bar.value() + direction * max(1, bar.pageStep() - 40))
 
+    def at_end(self) -> bool:
+        """Whether the body is scrolled to its end (or fits the pane): Space then goes on to the
+        next unread article. The document is laid out first, so a long article that has just been
+        shown is not taken for a short one."""
+        self.browser.document().documentLayout().documentSize()
+        bar = self.browser.verticalScrollBar()
+        return bar.value() >= bar.maximum()
+
     def plain_text(self) -> str:
         return self.browser.toPlainText()
 
