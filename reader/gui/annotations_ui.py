@@ -17,9 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QPoint, QSettings, Signal
+from PySide6.QtCore import QObject, QPoint, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QColorDialog, QDockWidget, QInputDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDockWidget,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+)
 
 from reader.core.models import COLORS, Highlight, Tag
 from reader.gui.controllers.annotations import AnnotationsController
@@ -31,6 +39,12 @@ from reader.gui.widgets.reader_pane import ReaderPane
 from reader.gui.widgets.tag_manager import TagManager
 
 PANEL_KEY = "annotations/panel_visible"
+#: The panel's width when it opens, and the reader pane's width it never crushes below (~60
+#: characters a line at the default size): the list and the sidebar give way first.
+PANEL_WIDTH = 300
+READABLE_WIDTH = 560
+#: The narrowest the list and the sidebar are made to make room (their own minimums are lower still).
+LIST_FLOOR, SIDEBAR_FLOOR = 240, 150
 MENU_ORDER = -10  #: the highlight items go above the body menu's Copy / Select All
 
 
@@ -41,9 +55,10 @@ class AnnotationsUi(QObject):
     article_requested = Signal(int)
 
     def __init__(self, host: QMainWindow, pane: ReaderPane, controller: AnnotationsController,
-                 tags: TagsController, ui_state: QSettings) -> None:
+                 tags: TagsController, ui_state: QSettings, splitter: QSplitter | None = None) -> None:
         super().__init__(host)
         self.host = host
+        self.splitter = splitter  # sidebar | list | reader: they make room when the panel opens
         self.pane = pane
         self.controller = controller
         self.tags = tags
@@ -55,7 +70,7 @@ class AnnotationsUi(QObject):
         self.dock.setWidget(self.panel)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                               | QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.dock.setMinimumWidth(280)
+        self.dock.setMinimumWidth(240)
         # hidden until asked for (Ctrl+Shift+N, N, a new highlight); the choice is remembered
         self.dock.setVisible(bool(ui_state.value(PANEL_KEY, False, type=bool)))
         self.highlights_view: HighlightsView | None = None
@@ -99,8 +114,10 @@ class AnnotationsUi(QObject):
             self.layer.scroll_to(hid)
 
     def _on_controller_highlight_created(self, h: Highlight) -> None:
+        # The panel opens when asked (Ctrl+Shift+N, N, a card's note), not on every highlight.
         self._jump_to = None
-        self.dock.show()
+        if not self.dock.isVisible():
+            self.status_message.emit("Highlighted. Ctrl+Shift+N shows the highlights and notes.")
         self.pane.clear_selection()
         self._after_reload(lambda: self.panel.select_highlight(h.id))  # the reload that follows
 
@@ -160,10 +177,27 @@ class AnnotationsUi(QObject):
     def toggle_panel(self) -> None:
         self.dock.setVisible(not self.dock.isVisible())
 
-    def _on_dock_visibility_changed(self, _visible: bool) -> None:
+    def _on_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            QTimer.singleShot(0, self._make_room)  # once the window has laid the dock out
         if not self.host.isVisible():
             return  # closing the window hides the dock too: keep the user's choice
         self.ui_state.setValue(PANEL_KEY, not self.dock.isHidden())
+
+    def _make_room(self) -> None:
+        """Keep the reader readable beside the panel: the list, then the sidebar, give up width
+        (down to their floors) until the reader pane has :data:`READABLE_WIDTH`."""
+        if self.splitter is None or self.splitter.count() < 3:
+            return
+        sizes = self.splitter.sizes()
+        need = READABLE_WIDTH - sizes[2]
+        for index, floor in ((1, LIST_FLOOR), (0, SIDEBAR_FLOOR)):
+            give = max(0, min(need, sizes[index] - floor))
+            sizes[index] -= give
+            sizes[2] += give
+            need -= give
+        if need < READABLE_WIDTH - self.splitter.sizes()[2]:
+            self.splitter.setSizes(sizes)
 
     def open_all_highlights(self) -> HighlightsView:
         """Show the All-highlights window (built once) and load its first page."""

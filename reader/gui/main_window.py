@@ -25,7 +25,7 @@ import reader
 from reader.core.models import COLORS, Article, ImportOutcome
 from reader.core.settings import Settings, save_settings
 from reader.gui.actions import ACTIONS, MENUS, shortcut_rows
-from reader.gui.annotations_ui import AnnotationsUi
+from reader.gui.annotations_ui import PANEL_WIDTH, AnnotationsUi
 from reader.gui.controllers.bundle import Controllers
 from reader.gui.controllers.library import FIRST_ROW
 from reader.gui.models.article_model import ArticleTableModel
@@ -111,9 +111,9 @@ class MainWindow(QMainWindow):
         focus mode), each given exactly what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
-        self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state)
+        self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state, self.splitter)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations.dock)
-        self.resizeDocks([self.annotations.dock], [320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.annotations.dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
         self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self.ui_state,
                                  self.splitter, [self.sidebar, self.list_pane], self)
 
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         s = self.ui_state
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("list/header", self.article_list.horizontalHeader().saveState())
+        s.setValue("list/header", self.article_list.header_state())
         s.setValue("list/last_article", self.reader_pane.article_id() or 0)
         s.sync()
 

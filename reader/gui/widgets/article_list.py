@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from reader.gui.models.article_model import (
@@ -25,6 +25,9 @@ from reader.gui.models.article_model import (
     ArticleTableModel,
 )
 
+#: Columns that step aside, in this order, when the list is too narrow for the titles.
+NARROW_ORDER = (COL_SOURCE, COL_LANG, COL_DATE)
+TITLE_MIN = 150
 #: Columns whose first click sorts descending (newest first).
 NEWEST_FIRST = frozenset({COL_DATE, COL_ADDED})
 
@@ -68,6 +71,7 @@ class ArticleList(QTableView):
             self.setColumnHidden(col, True)
         hh.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
         self._sort_section = COL_ADDED
+        self._auto_hidden: dict[int, int] = {}  # column -> its width when it stepped aside
         hh.sortIndicatorChanged.connect(self._on_sort_indicator_changed)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._on_header_context_menu)
@@ -90,6 +94,41 @@ class ArticleList(QTableView):
             column = self.currentIndex().column() if self.currentIndex().isValid() else COL_TITLE
             return self._model.index(row, column)
         return super().moveCursor(cursorAction, modifiers)
+
+    # --- a narrow list keeps its titles: Source, then Lang, then Date step aside ---------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Hide the columns of :data:`NARROW_ORDER` (those the person shows) while the title would
+        get less than :data:`TITLE_MIN` pixels, and bring them back when there is room. What the
+        person chose to show or hide is kept (see :meth:`header_state`)."""
+        width = self.viewport().width()
+        for col in sorted(self._auto_hidden, key=NARROW_ORDER.index, reverse=True):
+            if self._title_room(width) - self._auto_hidden[col] < TITLE_MIN:
+                break
+            self.setColumnHidden(col, False)
+            self.setColumnWidth(col, self._auto_hidden.pop(col))
+        for col in NARROW_ORDER:
+            if self._title_room(width) >= TITLE_MIN:
+                break
+            if not self.isColumnHidden(col):
+                self._auto_hidden[col] = self.columnWidth(col)
+                self.setColumnHidden(col, True)
+
+    def _title_room(self, width: int) -> int:
+        return width - sum(self.columnWidth(c) for c in range(len(HEADERS))
+                           if c != COL_TITLE and not self.isColumnHidden(c))
+
+    def header_state(self) -> QByteArray:
+        """The header as the person set it up (columns hidden only for lack of room count as shown)."""
+        for col in self._auto_hidden:
+            self.setColumnHidden(col, False)
+        state = self.horizontalHeader().saveState()
+        for col in self._auto_hidden:
+            self.setColumnHidden(col, True)
+        return state
 
     def current_id(self) -> int | None:
         index = self.currentIndex()
