@@ -24,6 +24,8 @@ class Tag:
     name: str
     color: str | None = None
     count: int = 0
+    #: highlights carrying the tag (a tag can live on highlights only: it has no article count then)
+    highlights: int = 0
 
 
 @dataclass(frozen=True, slots=True)

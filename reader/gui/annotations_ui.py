@@ -199,13 +199,16 @@ class AnnotationsUi(QObject):
         if need < READABLE_WIDTH - self.splitter.sizes()[2]:
             self.splitter.setSizes(sizes)
 
-    def open_all_highlights(self) -> HighlightsView:
-        """Show the All-highlights window (built once) and load its first page."""
+    def open_all_highlights(self, tag: str | None = None) -> HighlightsView:
+        """Show the All-highlights window (built once) and load its first page (``tag``: only the
+        highlights carrying it — a sidebar tag that is on highlights only)."""
         view = self.highlights_view
         if view is None:
             view = self.highlights_view = HighlightsView(self.controller.list_page, self.host)
             view.article_requested.connect(self._on_view_article_requested)
         view.set_choices([t.name for t in self._tags], [code for code, _n in self._langs])
+        if tag is not None:
+            view.set_tag(tag)
         view.show()
         view.activateWindow()
         view.reload()

@@ -106,9 +106,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _init_features(self) -> None:
-        """The translation parts (bar, popup, menu section), the annotation parts (dock, layer,
-        All highlights, tag manager) and the reading parts (Next Unread, Mark All as Read, zoom,
-        focus mode), each given exactly what it uses."""
+        """The translation, annotation and reading parts, each given exactly what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state, self.splitter)
@@ -225,6 +223,7 @@ class MainWindow(QMainWindow):
         self.reading.undo_offered.connect(self._offer_undo)
         self.reading.focus_mode_changed.connect(self.actions_by_name["focus_mode"].setChecked)
         ann.article_requested.connect(self._on_annotations_article_requested)
+        self.sidebar.highlights_requested.connect(lambda tag: ann.open_all_highlights(tag))
         for error in (c.error, ctl.annotations.error, ctl.tags.error):
             error.connect(self.show_error)
 

@@ -567,3 +567,30 @@ def test_the_panel_leaves_the_reader_readable_at_the_default_size(make_window, q
     qtbot.waitUntil(lambda: not panel_dock.isVisible(), timeout=5_000)
     w.splitter.setSizes([200, 520, 560])
     qtbot.waitUntil(lambda: not w.article_list.isColumnHidden(COL_SOURCE), timeout=5_000)
+
+
+def test_a_tag_only_on_highlights_shows_its_highlights(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 13 item 10: a tag used only on highlights is listed with its highlight count, and
+    choosing it shows those highlights (All Highlights), not an empty article list."""
+    db = tmp_path / "lib.db"
+    aid = add_sample(db)
+    with Library(db) as lib:
+        ann = Annotations(lib)
+        h = ann.add_highlight(aid, 0, 10)
+        ann.set_highlight_tags(h.id, ["quotes/strong"])
+    parts = make_window(db)
+    w = parts.window
+    wait_idle(qtbot, parts)
+    index = w.sidebar._find("tag", "quotes/strong")
+    assert index.isValid()
+    count = w.sidebar.model().index(index.row(), 1, index.parent()).data()
+    assert count == "✎ 1"
+    total = w.model.total()
+    rect = w.sidebar.visualRect(index)
+    qtbot.mouseClick(w.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    view = w.annotations.highlights_view
+    qtbot.waitUntil(lambda: view is not None and view.isVisible() and view.model.rowCount() == 1, timeout=5_000)
+    assert view.current_filter().tag == "quotes/strong"
+    wait_idle(qtbot, parts)
+    assert w.model.total() == total and w.sidebar.current() == ("view", "all")  # the list stays
+    view.close()

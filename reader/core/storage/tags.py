@@ -114,12 +114,13 @@ class TagTable(Database):
     def list_tags(self) -> list[Tag]:
         """All tags with the number of (non-archived) articles tagged with each, by name."""
         rows = self._read(
-            "SELECT t.id, t.name, t.color, count(a.id) FROM tags t "
+            "SELECT t.id, t.name, t.color, count(a.id),"
+            " (SELECT count(*) FROM highlight_tags ht WHERE ht.tag_id = t.id) FROM tags t "
             "LEFT JOIN article_tags at ON at.tag_id = t.id "
             "LEFT JOIN articles a INDEXED BY idx_articles_row ON a.id = at.article_id AND a.archived = 0 "
             "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
         )
-        return [Tag(r[0], r[1], r[2], r[3]) for r in rows]
+        return [Tag(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def rename_tag(self, old: str, new: str) -> None:
         """Rename a tag and its children (``region`` -> ``place`` renames ``region/belarus`` too).

@@ -284,6 +284,16 @@ class HighlightsView(QWidget):
             box.setCurrentIndex(max(0, i))
             box.blockSignals(False)
 
+    def set_tag(self, tag: str) -> None:
+        """Show only the highlights with this tag (the tag picker shows it)."""
+        index = self.tag_box.findData(tag)
+        if index < 0:
+            self.tag_box.addItem(tag, tag)
+            index = self.tag_box.count() - 1
+        self.tag_box.blockSignals(True)
+        self.tag_box.setCurrentIndex(index)
+        self.tag_box.blockSignals(False)
+
     def current_filter(self) -> HighlightFilter:
         return HighlightFilter(
             query=self.search.text().strip() or None,

@@ -6,6 +6,8 @@ selection is kept across rebuilds.
 Signals:
     view_selected(str, str): (kind, value) — ("view", "all"|"unread"|"starred"|"archive"),
         ("tag", "region/belarus"), ("lang", "ro") or ("saved", its query).
+    highlights_requested(str): a tag that is on highlights only (no article has it) was chosen:
+        its highlights are what it holds (the window opens All Highlights on it); the list stays.
     context_action_requested(str, str, str): (kind, tag name or saved-search name, action) from the
         context menu: tags "rename" | "merge" | "delete" | "color" | "manage"; saved searches
         "rename" | "remove".
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
@@ -28,6 +30,7 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 NAME_ROLE = Qt.ItemDataRole.UserRole + 3  # a saved search's name (its value is the query)
 COLOR_ROLE = Qt.ItemDataRole.UserRole + 4  # a tag's colour ("#rrggbb")
+HIGHLIGHTS_ONLY_ROLE = Qt.ItemDataRole.UserRole + 5  # a tag on highlights only (no article)
 VIEWS = (("all", "All articles"), ("unread", "Unread"), ("starred", "Starred"), ("archive", "Archive"))
 
 
@@ -35,6 +38,7 @@ class Sidebar(QTreeView):
     """The left pane. See the module docstring for its signal."""
 
     view_selected = Signal(str, str)
+    highlights_requested = Signal(str)
     context_action_requested = Signal(str, str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -90,6 +94,7 @@ class Sidebar(QTreeView):
                 tag_section = self._section("Tags")
                 nodes: dict[str, QStandardItem] = {}
                 counts = {t.name: t.count for t in tags}
+                marked = {t.name: t.highlights for t in tags}
                 colors = {t.name: t.color for t in tags if t.color}
                 for tag in sorted(tags, key=lambda t: t.name.casefold()):
                     parts = tag.name.split("/")
@@ -99,6 +104,14 @@ class Sidebar(QTreeView):
                         node = nodes.get(path)
                         if node is None:  # a parent that exists only through its children
                             row = self._row(parts[depth - 1], counts.get(path, 0), "tag", path)
+                            if not counts.get(path) and marked.get(path) and not any(
+                                    n.startswith(path + "/") and counts[n] for n in counts):
+                                n = marked[path]
+                                row[1].setText(f"✎ {n}")
+                                row[0].setData(True, HIGHLIGHTS_ONLY_ROLE)
+                                for item in row:
+                                    item.setToolTip(f"On {n} highlight{'s' if n != 1 else ''}, no article: "
+                                                    "choose it to see them in All Highlights")
                             if path in colors:
                                 row[0].setData(swatch_icon(colors[path]), Qt.ItemDataRole.DecorationRole)
                                 row[0].setData(colors[path], COLOR_ROLE)
@@ -192,11 +205,24 @@ class Sidebar(QTreeView):
 
         return walk(QModelIndex())
 
+    def _reselect_current(self) -> None:
+        """Put the selection back on the view the list shows (after a highlights-only tag)."""
+        self._rebuilding = True
+        try:
+            self.setCurrentIndex(self._find(*self._current))
+        finally:
+            self._rebuilding = False
+
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid() or self._rebuilding:
             return
         kind, value = current.data(KIND_ROLE), current.data(VALUE_ROLE)
         if kind in (None, "section"):
+            return
+        if kind == "tag" and self._model.index(current.row(), 0, current.parent()).data(HIGHLIGHTS_ONLY_ROLE):
+            # no article has it: the list would be empty; its highlights are shown instead
+            self.highlights_requested.emit(value)
+            QTimer.singleShot(0, self._reselect_current)
             return
         if (kind, value) != self._current:
             self._current = (kind, value)
