@@ -1,0 +1,97 @@
+"""Issue 13, the CLI and core items (10 and 15): a mistyped --db, restore and the user's settings,
+export front matter, plurals, and parents in ``tags list``. Real SQLite files in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--db", str(db), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+# --- 1. --db into a folder that does not exist ---------------------------------------------------
+@pytest.mark.parametrize("command", [["list"], ["import", "SEED"], ["tags", "list"], ["search", "putin"]])
+def test_db_in_a_missing_folder_is_one_line_and_creates_nothing(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, seeds_dir: Path, command: list[str]) -> None:
+    before = _tree(tmp_path)
+    db = tmp_path / "nope" / "x" / "lib.db"
+    args = [str(seeds_dir) if a == "SEED" else a for a in command]
+    code, out, err = run(capsys, db, *args)
+    assert code == 1
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("reader-cli: ") and str(db.parent) in lines[0] and "does not exist" in lines[0]
+    assert _tree(tmp_path) == before  # no folder, no file
+
+
+def test_db_under_a_file_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("x")
+    code, out, err = run(capsys, tmp_path / "plain" / "lib.db", "list")
+    assert code == 1 and out == ""
+    assert len(err.splitlines()) == 1 and "is not a folder" in err
+    assert _tree(tmp_path) == ["plain"]
+
+
+def test_db_in_a_missing_folder_from_a_real_process(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    db = tmp_path / "nope" / "x" / "lib.db"
+    out = subprocess.run([sys.executable, "-m", "reader.cli", "--db", str(db), "list"],
+                         capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 1
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and str(db.parent) in out.stderr, out.stderr
+    assert not (tmp_path / "nope").exists()
+
+
+def test_reader_db_environment_in_a_missing_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "gone" / "lib.db"
+    monkeypatch.setenv("READER_DB", str(db))
+    assert main(["list"]) == 1
+    _, err = capsys.readouterr()
+    assert len(err.splitlines()) == 1 and str(db.parent) in err
+    assert not (tmp_path / "gone").exists()
+
+
+def test_gui_entry_point_refuses_a_missing_folder_before_qt(tmp_path: Path) -> None:
+    """``reader --db`` into a missing folder: one line, exit 2, before Qt is imported."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "QT_QPA_PLATFORM": "offscreen"}
+    db = tmp_path / "nope" / "x" / "lib.db"
+    probe = ("import sys\nfrom reader.__main__ import main\ncode = main(['--db', sys.argv[1]])\n"
+             "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was loaded'\nsys.exit(code)\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(db)], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.returncode == 2, out.stderr
+    assert out.stdout == ""
+    assert out.stderr.count("\n") == 1 and out.stderr.startswith("reader: ") and str(db.parent) in out.stderr
+    assert not (tmp_path / "nope").exists()
+
+
+def test_the_default_library_folder_is_still_created(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "fresh" / "data"
+    monkeypatch.setenv("READER_DATA_DIR", str(data))
+    assert main(["list"]) == 0
+    capsys.readouterr()
+    assert (data / "library.db").is_file()
+
+
+def test_db_in_an_existing_folder_is_created(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, tmp_path / "lib.db", "list")
+    assert code == 0, err
+    assert (tmp_path / "lib.db").is_file()
