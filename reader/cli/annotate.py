@@ -168,13 +168,17 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
     from reader.core import export
 
-    info = export.restore(ctx.library(), Path(args.path), replace=args.replace,
-                          restore_settings=not args.no_settings)
+    info = export.restore(ctx.library(), Path(args.path), replace=args.replace, restore_settings=args.settings)
     counts = info.counts
+    if info.settings_restored:
+        settings = "; your settings replaced by the backup's"
+    elif info.has_settings:
+        settings = "; your settings kept (--settings restores the backup's)"
+    else:
+        settings = ""
     ctx.out.write(
         f"restored {counts.get('articles', 0)} articles, {counts.get('highlights', 0)} highlights, "
-        f"{counts.get('tags', 0)} tags from {info.path} (made {info.created_at})"
-        + (", settings included" if info.has_settings else "") + "\n"
+        f"{counts.get('tags', 0)} tags from {info.path} (made {info.created_at}){settings}\n"
     )
     return 0
 
@@ -288,11 +292,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("path", metavar="PATH")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="restore a backup into an empty library")
+    p = sub.add_parser("restore", help="restore a backup into an empty library",
+                       description="Restore a backup into an empty library (all or nothing). Your user "
+                       "settings (settings.json) are kept unless --settings is given.")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--replace", action="store_true", help="replace the contents of a library that is not empty")
-    p.add_argument("--no-settings", action="store_true", help="leave the user settings as they are")
-    p.set_defaults(func=cmd_restore)
+    p.add_argument("--settings", action="store_true",
+                   help="also replace your user settings with the backup's (default: yours are kept)")
+    # the old opt-out, now the default: still accepted so scripts keep working
+    p.add_argument("--no-settings", dest="settings", action="store_false", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_restore, settings=False)
 
     p = sub.add_parser("tags", help="list, rename, merge, delete and colour tags")
     tsub = p.add_subparsers(dest="tags_action", metavar="ACTION")

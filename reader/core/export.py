@@ -300,7 +300,8 @@ class BackupInfo:
     app_version: str
     schema: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
-    has_settings: bool = False
+    has_settings: bool = False  # the backup holds the user settings
+    settings_restored: bool = False  # :func:`restore` wrote them to the user's settings file
 
 
 def _encode(value: Any) -> Any:
@@ -617,5 +618,6 @@ def restore(
                 raise _damaged(src, "its settings are not valid") from exc
         return BackupInfo(
             src, _short(manifest.get("created_at")), _short(manifest.get("app_version")), tuple(manifest["schema"]),
-            {k: v["rows"] for k, v in tables.items()}, settings_data is not None,
+            {k: v["rows"] for k, v in tables.items()}, "settings.json" in zf.namelist(),
+            settings_restored=settings_data is not None,
         )

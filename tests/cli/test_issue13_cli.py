@@ -95,3 +95,57 @@ def test_db_in_an_existing_folder_is_created(capsys: pytest.CaptureFixture[str],
     code, _, err = run(capsys, tmp_path / "lib.db", "list")
     assert code == 0, err
     assert (tmp_path / "lib.db").is_file()
+
+
+# --- 2. restore keeps the user's settings.json unless --settings ---------------------------------
+def _settings_file() -> Path:
+    from reader.core.settings import settings_path
+
+    return settings_path()
+
+
+@pytest.fixture
+def backup_with_settings(capsys: pytest.CaptureFixture[str], tmp_path: Path, seeds_dir: Path) -> Path:
+    """A backup of a seeded library made while the user's settings had theme dark, target ro."""
+    from reader.core.settings import Settings, save_settings
+
+    save_settings(Settings(theme="dark", target_lang="ro"))
+    db = tmp_path / "source.db"
+    assert run(capsys, db, "import", str(seeds_dir))[0] == 0
+    code, _, err = run(capsys, db, "backup", str(tmp_path / "b.zip"))
+    assert code == 0, err
+    # the user then changes their settings
+    save_settings(Settings(theme="light", target_lang="lt"))
+    return tmp_path / "b.zip"
+
+
+def test_restore_keeps_the_users_settings_by_default(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                     backup_with_settings: Path) -> None:
+    before = _settings_file().read_bytes()
+    code, out, err = run(capsys, tmp_path / "new.db", "restore", str(backup_with_settings))
+    assert code == 0, err
+    assert _settings_file().read_bytes() == before
+    assert out.startswith("restored 5 articles") and "your settings kept (--settings restores the backup's)" in out
+
+
+def test_restore_no_settings_is_still_accepted(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                               backup_with_settings: Path) -> None:
+    before = _settings_file().read_bytes()
+    code, out, err = run(capsys, tmp_path / "new.db", "restore", "--no-settings", str(backup_with_settings))
+    assert code == 0, err
+    assert _settings_file().read_bytes() == before
+    with pytest.raises(SystemExit):
+        main(["restore", "--help"])
+    out, _ = capsys.readouterr()
+    assert "--settings" in out and "--no-settings" not in out  # hidden: it is the default now
+
+
+def test_restore_with_settings_takes_the_backups(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                 backup_with_settings: Path) -> None:
+    from reader.core.settings import load_settings
+
+    code, out, err = run(capsys, tmp_path / "new.db", "restore", "--settings", str(backup_with_settings))
+    assert code == 0, err
+    settings = load_settings()
+    assert (settings.theme, settings.target_lang) == ("dark", "ro")
+    assert "your settings replaced by the backup's" in out
