@@ -130,8 +130,9 @@ def _yaml_date(value: str | None) -> date | str | None:
 
 
 def front_matter(article: Article) -> dict[str, Any]:
-    """The YAML front matter of an exported article."""
-    return {
+    """The YAML front matter of an exported article; a key with no value (None, ``""``, no tags) is
+    left out, never written as ``date: null`` or ``tags: []``."""
+    data = {
         "title": article.title,
         "date": _yaml_date(article.published),
         "source": article.source,
@@ -140,6 +141,7 @@ def front_matter(article: Article) -> dict[str, Any]:
         "tags": list(article.tags),
         "id": article.id,
     }
+    return {k: v for k, v in data.items() if v is not None and v != "" and v != []}
 
 
 def _highlights_markdown(article: Article, highlights: Sequence[Highlight], level: int) -> list[str]:
@@ -177,7 +179,7 @@ def article_to_markdown(article: Article, highlights: Sequence[Highlight]) -> st
 def _articles_markdown_section(article: Article, highlights: Sequence[Highlight]) -> str:
     meta = front_matter(article)
     lines = [f"# {escape_markdown(article.title)}", ""]
-    details = [f"{k}: {escape_markdown(str(v))}" for k, v in meta.items() if k != "title" and v not in (None, [])]
+    details = [f"{k}: {escape_markdown(str(v))}" for k, v in meta.items() if k != "title"]
     details = [d if not d.startswith("tags:") else "tags: " + ", ".join(article.tags) for d in details]
     lines += [f"- {d}" for d in details] + [f"- link: <{highlight_url(article.id)}>", ""]
     for para in article.paragraphs:

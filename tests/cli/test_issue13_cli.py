@@ -149,3 +149,30 @@ def test_restore_with_settings_takes_the_backups(capsys: pytest.CaptureFixture[s
     settings = load_settings()
     assert (settings.theme, settings.target_lang) == ("dark", "ro")
     assert "your settings replaced by the backup's" in out
+
+
+# --- 3. Markdown front matter has no empty keys ----------------------------------------------------
+def test_markdown_front_matter_leaves_out_empty_values(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import yaml
+
+    src = tmp_path / "note.txt"
+    src.write_text("A plain note\n\nJust some words typed by hand, with no date, source or link at all.\n",
+                   encoding="utf-8")
+    db = tmp_path / "lib.db"
+    code, out, err = run(capsys, db, "import", str(src))
+    assert code == 0, out + err
+    code, out, err = run(capsys, db, "export", "--all", "-o", str(tmp_path / "vault"))
+    assert code == 0, err
+    (md,) = (tmp_path / "vault").glob("*.md")
+    text = md.read_text(encoding="utf-8")
+    fm = yaml.safe_load(text.split("---\n")[1])
+    assert set(fm) == {"title", "lang", "id"}, fm
+    assert "null" not in text and "tags: []" not in text
+    # a tagged, dated article keeps those keys
+    run(capsys, db, "tag", str(fm["id"]), "misc")
+    run(capsys, db, "set", str(fm["id"]), "--date", "2026-03-01", "--source", "Me")
+    code, _, err = run(capsys, db, "export", "--all", "-o", str(tmp_path / "vault2"))
+    assert code == 0, err
+    (md,) = (tmp_path / "vault2").glob("*.md")
+    fm = yaml.safe_load(md.read_text(encoding="utf-8").split("---\n")[1])
+    assert set(fm) == {"title", "date", "source", "lang", "tags", "id"} and fm["tags"] == ["misc"]
