@@ -13,6 +13,7 @@ from typing import Any
 
 from reader.core.errors import ValidationError
 from reader.core.models import COLORS, Highlight, ListFilter
+from reader.core.text import plural
 
 
 def _annotations(ctx: Any) -> Any:
@@ -145,12 +146,18 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     out = Path(args.output)
     if args.format == "json":
         export.export_json(library, ids, out)
-        ctx.out.write(f"exported {len(ids)} article(s) to {out}\n")
+        ctx.out.write(f"exported {plural(len(ids), 'article')} to {out}\n")
     else:
         files = export.export_markdown(library, ids, out)
-        where = out if len(files) == 1 and out.suffix.lower() == ".md" else f"{len(files)} files in {out}"
-        ctx.out.write(f"exported {len(ids)} article(s) to {where}\n")
+        where = out if len(files) == 1 and out.suffix.lower() == ".md" else f"{plural(len(files), 'file')} in {out}"
+        ctx.out.write(f"exported {plural(len(ids), 'article')} to {where}\n")
     return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """``5 articles, 1 highlight, 2 tags`` from a backup's row counts."""
+    return ", ".join(plural(counts.get(table, 0), noun) for table, noun in
+                     (("articles", "article"), ("highlights", "highlight"), ("tags", "tag")))
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
@@ -159,8 +166,8 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
     info = export.backup(ctx.library(), Path(args.path))
     counts = info.counts
     ctx.out.write(
-        f"backup written to {info.path}: {counts.get('articles', 0)} articles, {counts.get('highlights', 0)} "
-        f"highlights, {counts.get('tags', 0)} tags, {counts.get('translations', 0)} cached translations\n"
+        f"backup written to {info.path}: {_counts(counts)}, "
+        f"{plural(counts.get('translations', 0), 'cached translation')}\n"
     )
     return 0
 
@@ -177,8 +184,7 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
     else:
         settings = ""
     ctx.out.write(
-        f"restored {counts.get('articles', 0)} articles, {counts.get('highlights', 0)} highlights, "
-        f"{counts.get('tags', 0)} tags from {info.path} (made {info.created_at}){settings}\n"
+        f"restored {_counts(counts)} from {info.path} (made {info.created_at}){settings}\n"
     )
     return 0
 
@@ -229,7 +235,7 @@ def cmd_saved(args: argparse.Namespace, ctx: Any) -> int:
             ctx.err.write("no saved searches\n")
     elif action == "add":
         s = notes.add_saved_search(args.name, args.query)
-        ctx.out.write(_clean(f"saved {s.name!r}: {s.query} ({notes.count_query(s.query)} articles)") + "\n")
+        ctx.out.write(_clean(f"saved {s.name!r}: {s.query} ({plural(notes.count_query(s.query), 'article')})") + "\n")
     elif action == "remove":
         s = notes.remove_saved_search(args.name)
         ctx.out.write(_clean(f"removed saved search {s.name!r}") + "\n")

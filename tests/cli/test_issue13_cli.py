@@ -176,3 +176,65 @@ def test_markdown_front_matter_leaves_out_empty_values(capsys: pytest.CaptureFix
     (md,) = (tmp_path / "vault2").glob("*.md")
     fm = yaml.safe_load(md.read_text(encoding="utf-8").split("---\n")[1])
     assert set(fm) == {"title", "date", "source", "lang", "tags", "id"} and fm["tags"] == ["misc"]
+
+
+# --- 4. plurals ------------------------------------------------------------------------------------
+@pytest.fixture
+def one_article(capsys: pytest.CaptureFixture[str], tmp_path: Path, seeds_dir: Path) -> Path:
+    db = tmp_path / "one.db"
+    seed = sorted(seeds_dir.glob("*.txt"))[3]  # the English one
+    assert run(capsys, db, "import", str(seed))[0] == 0
+    return db
+
+
+def test_export_of_one_article_says_article_and_file(capsys: pytest.CaptureFixture[str], one_article: Path,
+                                                      tmp_path: Path) -> None:
+    code, out, err = run(capsys, one_article, "export", "--all", "-o", str(tmp_path / "vault"))
+    assert (code, out) == (0, f"exported 1 article to 1 file in {tmp_path / 'vault'}\n"), err
+    code, out, _ = run(capsys, one_article, "export", "--all", "-f", "json", "-o", str(tmp_path / "a.json"))
+    assert out == f"exported 1 article to {tmp_path / 'a.json'}\n"
+    code, out, _ = run(capsys, one_article, "export", "--all", "-o", str(tmp_path / "a.md"))
+    assert out == f"exported 1 article to {tmp_path / 'a.md'}\n"
+
+
+def test_export_of_many_says_articles_and_files(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                seeds_dir: Path) -> None:
+    db = tmp_path / "five.db"
+    run(capsys, db, "import", str(seeds_dir))
+    code, out, _ = run(capsys, db, "export", "--all", "-o", str(tmp_path / "vault"))
+    assert out == f"exported 5 articles to 5 files in {tmp_path / 'vault'}\n"
+
+
+def test_backup_and_restore_counts_are_singular_for_one(capsys: pytest.CaptureFixture[str], one_article: Path,
+                                                        tmp_path: Path) -> None:
+    from reader.core.storage import Library
+
+    with Library(one_article) as lib:
+        (article_id,) = lib.list_ids()
+        quote = lib.get_article(article_id).paragraphs[0].split()[0]
+    run(capsys, one_article, "tag", str(article_id), "misc")
+    assert run(capsys, one_article, "highlight", str(article_id), "--quote", quote)[0] == 0
+    code, out, err = run(capsys, one_article, "backup", str(tmp_path / "b.zip"))
+    assert code == 0, err
+    assert out == (f"backup written to {tmp_path / 'b.zip'}: 1 article, 1 highlight, 1 tag, "
+                   "0 cached translations\n")
+    code, out, err = run(capsys, tmp_path / "new.db", "restore", str(tmp_path / "b.zip"))
+    assert code == 0, err
+    assert out.startswith(f"restored 1 article, 1 highlight, 1 tag from {tmp_path / 'b.zip'} (made ")
+    code, out, _ = run(capsys, one_article, "saved", "add", "English", "lang:en")
+    assert out == "saved 'English': lang:en (1 article)\n"
+    code, out, _ = run(capsys, one_article, "saved", "add", "None", "lang:ro")
+    assert out == "saved 'None': lang:ro (0 articles)\n"
+
+
+def test_plural_and_core_counts() -> None:
+    from reader.core.text import plural
+    from reader.core.translation.service import ArticleReport, CachedTranslation
+
+    assert [plural(n, "article") for n in (0, 1, 2)] == ["0 articles", "1 article", "2 articles"]
+    assert plural(1, "entry", "entries") == "1 entry" and plural(3, "entry", "entries") == "3 entries"
+    assert CachedTranslation(1, "en", None, ["x"], 1, ()).status() == "1 of 1 paragraph cached"
+    assert CachedTranslation(1, "en", None, ["x", None], 1, ()).status() == "1 of 2 paragraphs cached"
+    report = ArticleReport(article_id=1, source_lang="ro", target_lang="en", engine="x", title="t",
+                           paragraphs=[], originals=[], original_title="t")
+    assert report.summary().startswith("1 paragraph (title included): ")
