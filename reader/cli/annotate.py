@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reader.core.errors import ValidationError
-from reader.core.models import COLORS, Highlight, ListFilter
+from reader.core.models import COLORS, Highlight, ListFilter, Tag
 from reader.core.text import plural
 
 
@@ -190,6 +191,25 @@ def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
 
 
 # --- tags ----------------------------------------------------------------------------------------
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _tag_tree(tags: Sequence[Tag]) -> list[tuple[int, str, Tag | None]]:
+    """``(depth, label, tag)`` in tree order: every child right under its parent, and a parent that
+    is not a tag itself (``region`` of ``region/belarus``) as a row with ``tag`` None, so a child is
+    never shown under the wrong parent. Sorted by path segment, so ``region-x`` does not come
+    between ``region`` and ``region/belarus``. Segments compare as the library does (``COLLATE
+    NOCASE``: ASCII case only), so ``Region/belarus`` is a child of ``region``."""
+    nodes: dict[tuple[str, ...], tuple[str, Tag | None]] = {}
+    for tag in tags:
+        parts = tag.name.split("/")
+        key = tuple(p.translate(_ASCII_LOWER) for p in parts)
+        for i in range(1, len(parts)):
+            nodes.setdefault(key[:i], (parts[i - 1], None))
+        nodes[key] = (parts[-1], tag)
+    return [(len(key) - 1, label, tag) for key, (label, tag) in sorted(nodes.items(), key=lambda kv: kv[0])]
+
+
 def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
     library = ctx.library()
     action = args.tags_action or "list"
@@ -198,10 +218,12 @@ def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
         as_json = getattr(args, "json", False)
         if as_json:
             _print_json(ctx, [{"name": t.name, "color": t.color, "count": t.count} for t in tags])
-        for t in tags if not as_json else ():
-            depth = t.name.count("/")
+        for depth, label, t in _tag_tree(tags) if not as_json else ():
+            if t is None:  # only a parent of other tags (region of region/belarus): no count of its own
+                ctx.out.write(_clean(f"{'  ' * depth}{label}") + "\n")
+                continue
             color = f"  {t.color}" if t.color else ""
-            ctx.out.write(_clean(f"{'  ' * depth}{t.name.rsplit('/', 1)[-1]}  ({t.count}){color}") + "\n")
+            ctx.out.write(_clean(f"{'  ' * depth}{label}  ({t.count}){color}") + "\n")
     elif action == "rename":
         library.rename_tag(args.old, args.new)
         ctx.out.write(_clean(f"renamed tag {args.old} -> {args.new}") + "\n")

@@ -238,3 +238,36 @@ def test_plural_and_core_counts() -> None:
     report = ArticleReport(article_id=1, source_lang="ro", target_lang="en", engine="x", title="t",
                            paragraphs=[], originals=[], original_title="t")
     assert report.summary().startswith("1 paragraph (title included): ")
+
+
+# --- 5. tags list prints parents that are not tags themselves ----------------------------------------
+def test_tags_list_prints_every_parent_and_never_the_wrong_one(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                               seeds_dir: Path) -> None:
+    db = tmp_path / "lib.db"
+    assert run(capsys, db, "import", str(seeds_dir))[0] == 0
+    run(capsys, db, "tag", "1", "region/belarus", "politics")
+    run(capsys, db, "tag", "2", "region/belarus", "region-x")
+    run(capsys, db, "tag", "3", "alpha/beta/gamma", "Region/Moldova")
+    run(capsys, db, "tags", "color", "region-x", "#aa0000")
+    code, out, err = run(capsys, db, "tags", "list")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "alpha",
+        "  beta",
+        "    gamma  (1)",
+        "politics  (1)",
+        "region",
+        "  belarus  (2)",
+        "  Moldova  (1)",
+        "region-x  (1)  #aa0000",
+    ]
+    # a parent that is a tag is printed once, with its count
+    run(capsys, db, "tag", "4", "region")
+    code, out, _ = run(capsys, db, "tags")
+    assert out.splitlines()[4:7] == ["region  (1)", "  belarus  (2)", "  Moldova  (1)"]
+    # JSON lists the tags themselves, as before
+    code, out, _ = run(capsys, db, "tags", "list", "--json")
+    import json
+
+    assert [t["name"] for t in json.loads(out)] == ["alpha/beta/gamma", "politics", "region", "region-x",
+                                                    "region/belarus", "Region/Moldova"]
