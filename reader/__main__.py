@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from reader import __version__
 
@@ -23,8 +25,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def library_folder_problem(db: str | None) -> str | None:
+    """One line when the library asked for (``--db``, else ``READER_DB``) would be in a folder that
+    does not exist; None when it is fine. Checked before Qt starts; nothing is created."""
+    db = db or os.environ.get("READER_DB") or None
+    if not db:
+        return None  # the default library: its folder (the platform data dir) is made on first start
+    from reader.core.errors import ReaderError
+    from reader.core.storage.connection import check_folder
+
+    try:
+        check_folder(Path(db).expanduser())
+    except ReaderError as exc:
+        return str(exc)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not args.smoke and (problem := library_folder_problem(args.db)):
+        sys.stderr.write(f"reader: {problem}\n")
+        return 2
     from reader.preflight import check  # no Qt: a missing library or display is one line, not an abort
 
     if status := check():

@@ -8,11 +8,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reader.core.errors import ValidationError
-from reader.core.models import COLORS, Highlight, ListFilter
+from reader.core.models import COLORS, Highlight, ListFilter, Tag
+from reader.core.text import plural
 
 
 def _annotations(ctx: Any) -> Any:
@@ -145,12 +147,18 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     out = Path(args.output)
     if args.format == "json":
         export.export_json(library, ids, out)
-        ctx.out.write(f"exported {len(ids)} article(s) to {out}\n")
+        ctx.out.write(f"exported {plural(len(ids), 'article')} to {out}\n")
     else:
         files = export.export_markdown(library, ids, out)
-        where = out if len(files) == 1 and out.suffix.lower() == ".md" else f"{len(files)} files in {out}"
-        ctx.out.write(f"exported {len(ids)} article(s) to {where}\n")
+        where = out if len(files) == 1 and out.suffix.lower() == ".md" else f"{plural(len(files), 'file')} in {out}"
+        ctx.out.write(f"exported {plural(len(ids), 'article')} to {where}\n")
     return 0
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """``5 articles, 1 highlight, 2 tags`` from a backup's row counts."""
+    return ", ".join(plural(counts.get(table, 0), noun) for table, noun in
+                     (("articles", "article"), ("highlights", "highlight"), ("tags", "tag")))
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
@@ -159,8 +167,8 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
     info = export.backup(ctx.library(), Path(args.path))
     counts = info.counts
     ctx.out.write(
-        f"backup written to {info.path}: {counts.get('articles', 0)} articles, {counts.get('highlights', 0)} "
-        f"highlights, {counts.get('tags', 0)} tags, {counts.get('translations', 0)} cached translations\n"
+        f"backup written to {info.path}: {_counts(counts)}, "
+        f"{plural(counts.get('translations', 0), 'cached translation')}\n"
     )
     return 0
 
@@ -168,18 +176,40 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
     from reader.core import export
 
-    info = export.restore(ctx.library(), Path(args.path), replace=args.replace,
-                          restore_settings=not args.no_settings)
+    info = export.restore(ctx.library(), Path(args.path), replace=args.replace, restore_settings=args.settings)
     counts = info.counts
+    if info.settings_restored:
+        settings = "; your settings replaced by the backup's"
+    elif info.has_settings:
+        settings = "; your settings kept (--settings restores the backup's)"
+    else:
+        settings = ""
     ctx.out.write(
-        f"restored {counts.get('articles', 0)} articles, {counts.get('highlights', 0)} highlights, "
-        f"{counts.get('tags', 0)} tags from {info.path} (made {info.created_at})"
-        + (", settings included" if info.has_settings else "") + "\n"
+        f"restored {_counts(counts)} from {info.path} (made {info.created_at}){settings}\n"
     )
     return 0
 
 
 # --- tags ----------------------------------------------------------------------------------------
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _tag_tree(tags: Sequence[Tag]) -> list[tuple[int, str, Tag | None]]:
+    """``(depth, label, tag)`` in tree order: every child right under its parent, and a parent that
+    is not a tag itself (``region`` of ``region/belarus``) as a row with ``tag`` None, so a child is
+    never shown under the wrong parent. Sorted by path segment, so ``region-x`` does not come
+    between ``region`` and ``region/belarus``. Segments compare as the library does (``COLLATE
+    NOCASE``: ASCII case only), so ``Region/belarus`` is a child of ``region``."""
+    nodes: dict[tuple[str, ...], tuple[str, Tag | None]] = {}
+    for tag in tags:
+        parts = tag.name.split("/")
+        key = tuple(p.translate(_ASCII_LOWER) for p in parts)
+        for i in range(1, len(parts)):
+            nodes.setdefault(key[:i], (parts[i - 1], None))
+        nodes[key] = (parts[-1], tag)
+    return [(len(key) - 1, label, tag) for key, (label, tag) in sorted(nodes.items(), key=lambda kv: kv[0])]
+
+
 def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
     library = ctx.library()
     action = args.tags_action or "list"
@@ -188,10 +218,12 @@ def cmd_tags(args: argparse.Namespace, ctx: Any) -> int:
         as_json = getattr(args, "json", False)
         if as_json:
             _print_json(ctx, [{"name": t.name, "color": t.color, "count": t.count} for t in tags])
-        for t in tags if not as_json else ():
-            depth = t.name.count("/")
+        for depth, label, t in _tag_tree(tags) if not as_json else ():
+            if t is None:  # only a parent of other tags (region of region/belarus): no count of its own
+                ctx.out.write(_clean(f"{'  ' * depth}{label}") + "\n")
+                continue
             color = f"  {t.color}" if t.color else ""
-            ctx.out.write(_clean(f"{'  ' * depth}{t.name.rsplit('/', 1)[-1]}  ({t.count}){color}") + "\n")
+            ctx.out.write(_clean(f"{'  ' * depth}{label}  ({t.count}){color}") + "\n")
     elif action == "rename":
         library.rename_tag(args.old, args.new)
         ctx.out.write(_clean(f"renamed tag {args.old} -> {args.new}") + "\n")
@@ -225,7 +257,7 @@ def cmd_saved(args: argparse.Namespace, ctx: Any) -> int:
             ctx.err.write("no saved searches\n")
     elif action == "add":
         s = notes.add_saved_search(args.name, args.query)
-        ctx.out.write(_clean(f"saved {s.name!r}: {s.query} ({notes.count_query(s.query)} articles)") + "\n")
+        ctx.out.write(_clean(f"saved {s.name!r}: {s.query} ({plural(notes.count_query(s.query), 'article')})") + "\n")
     elif action == "remove":
         s = notes.remove_saved_search(args.name)
         ctx.out.write(_clean(f"removed saved search {s.name!r}") + "\n")
@@ -288,11 +320,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("path", metavar="PATH")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="restore a backup into an empty library")
+    p = sub.add_parser("restore", help="restore a backup into an empty library",
+                       description="Restore a backup into an empty library (all or nothing). Your user "
+                       "settings (settings.json) are kept unless --settings is given.")
     p.add_argument("path", metavar="PATH")
     p.add_argument("--replace", action="store_true", help="replace the contents of a library that is not empty")
-    p.add_argument("--no-settings", action="store_true", help="leave the user settings as they are")
-    p.set_defaults(func=cmd_restore)
+    p.add_argument("--settings", action="store_true",
+                   help="also replace your user settings with the backup's (default: yours are kept)")
+    # the old opt-out, now the default: still accepted so scripts keep working
+    p.add_argument("--no-settings", dest="settings", action="store_false", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_restore, settings=False)
 
     p = sub.add_parser("tags", help="list, rename, merge, delete and colour tags")
     tsub = p.add_subparsers(dest="tags_action", metavar="ACTION")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.models import FULL_TEXT_MODES
+from reader.core.text import plural
 
 
 def _clean(text: str) -> str:
@@ -108,9 +109,9 @@ def cmd_feeds_remove(args: argparse.Namespace, ctx: Any) -> int:
         deleted, kept = service.remove(args.id, delete_articles=args.delete_articles)
     if args.delete_articles:
         extra = f"; {kept} starred or annotated kept" if kept else ""
-        _print(ctx, f"unsubscribed #{feed.id} {feed.title}: {deleted} articles deleted{extra}")
+        _print(ctx, f"unsubscribed #{feed.id} {feed.title}: {plural(deleted, 'article')} deleted{extra}")
     else:
-        _print(ctx, f"unsubscribed #{feed.id} {feed.title}: its {kept} articles kept")
+        _print(ctx, f"unsubscribed #{feed.id} {feed.title}: its {plural(kept, 'article')} kept")
     return 0
 
 
@@ -119,7 +120,7 @@ def cmd_opml_import(args: argparse.Namespace, ctx: Any) -> int:
     with _service(ctx) as service:
         feeds = service.import_opml(args.path, progress=lambda r: _print(ctx, r.line()))
     failed = sum(1 for f in feeds if f.last_error)
-    _print(ctx, f"{len(feeds)} feeds added" + (f", {failed} failed to fetch" if failed else ""))
+    _print(ctx, f"{plural(len(feeds), 'feed')} added" + (f", {failed} failed to fetch" if failed else ""))
     return 1 if failed else 0
 
 
@@ -139,7 +140,7 @@ def cmd_opml_export(args: argparse.Namespace, ctx: Any) -> int:
             fh.write(text.encode("utf-8"))
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    _print(ctx, f"wrote {len(ctx.library().list_feeds())} feeds to {path}")
+    _print(ctx, f"wrote {plural(len(ctx.library().list_feeds()), 'feed')} to {path}")
     return 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.errors import TranslationError, ValidationError
+from reader.core.text import plural
 
 PROVIDER_CHOICES = ("google", "mymemory", "libre", "deepl", "offline", "auto")
 
@@ -53,7 +54,7 @@ def render_translated(ctx: Any, article_id: int, to_lang: str | None = None) -> 
     if report.failed and got == 0:
         raise TranslationError(f"could not translate #{article_id}: {_first_error(report)}")
     if report.failed:
-        print(f"reader-cli: warning: {report.failed} of {report.total} paragraphs not translated: "
+        print(f"reader-cli: warning: {report.failed} of {plural(report.total, 'paragraph')} not translated: "
               f"{_first_error(report)}", file=ctx.err)
     return _render(report)
 

@@ -27,6 +27,10 @@ class LibraryFileError(StorageError):
     """The file is not a usable library (damaged, not SQLite, not ours, or from a newer version)."""
 
 
+class LibraryFolderError(StorageError):
+    """The folder a library file should be in does not exist (nothing is created)."""
+
+
 class NewerSchemaError(LibraryFileError):
     """The library was written by a newer version of the app; it is left untouched."""
 

@@ -130,8 +130,9 @@ def _yaml_date(value: str | None) -> date | str | None:
 
 
 def front_matter(article: Article) -> dict[str, Any]:
-    """The YAML front matter of an exported article."""
-    return {
+    """The YAML front matter of an exported article; a key with no value (None, ``""``, no tags) is
+    left out, never written as ``date: null`` or ``tags: []``."""
+    data = {
         "title": article.title,
         "date": _yaml_date(article.published),
         "source": article.source,
@@ -140,6 +141,7 @@ def front_matter(article: Article) -> dict[str, Any]:
         "tags": list(article.tags),
         "id": article.id,
     }
+    return {k: v for k, v in data.items() if v is not None and v != "" and v != []}
 
 
 def _highlights_markdown(article: Article, highlights: Sequence[Highlight], level: int) -> list[str]:
@@ -177,7 +179,7 @@ def article_to_markdown(article: Article, highlights: Sequence[Highlight]) -> st
 def _articles_markdown_section(article: Article, highlights: Sequence[Highlight]) -> str:
     meta = front_matter(article)
     lines = [f"# {escape_markdown(article.title)}", ""]
-    details = [f"{k}: {escape_markdown(str(v))}" for k, v in meta.items() if k != "title" and v not in (None, [])]
+    details = [f"{k}: {escape_markdown(str(v))}" for k, v in meta.items() if k != "title"]
     details = [d if not d.startswith("tags:") else "tags: " + ", ".join(article.tags) for d in details]
     lines += [f"- {d}" for d in details] + [f"- link: <{highlight_url(article.id)}>", ""]
     for para in article.paragraphs:
@@ -300,7 +302,8 @@ class BackupInfo:
     app_version: str
     schema: tuple[str, ...]
     counts: dict[str, int] = field(default_factory=dict)
-    has_settings: bool = False
+    has_settings: bool = False  # the backup holds the user settings
+    settings_restored: bool = False  # :func:`restore` wrote them to the user's settings file
 
 
 def _encode(value: Any) -> Any:
@@ -617,5 +620,6 @@ def restore(
                 raise _damaged(src, "its settings are not valid") from exc
         return BackupInfo(
             src, _short(manifest.get("created_at")), _short(manifest.get("app_version")), tuple(manifest["schema"]),
-            {k: v["rows"] for k, v in tables.items()}, settings_data is not None,
+            {k: v["rows"] for k, v in tables.items()}, "settings.json" in zf.namelist(),
+            settings_restored=settings_data is not None,
         )

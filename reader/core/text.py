@@ -15,6 +15,8 @@ Two foldings, for two jobs:
 Positions are Python code points; :func:`to_utf16` / :func:`from_utf16` convert to and from the
 UTF-16 units Qt counts (an emoji is 2). A stored body is paragraphs separated by one blank line:
 :func:`split_paragraphs`, :func:`join_paragraphs`, :func:`paragraph_spans`, :func:`paragraph_index`.
+
+Counts in messages: :func:`plural` (``1 article``, ``2 articles``), never ``article(s)``.
 """
 
 from __future__ import annotations
@@ -228,3 +230,11 @@ def paragraph_index(body: str, position: int, spans: Sequence[tuple[int, int]] |
         return None
     ends = [e for _, e in spans]
     return min(bisect.bisect_right(ends, position), len(spans) - 1)
+
+
+# --- counts in messages --------------------------------------------------------------------------
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``count`` with the noun in the right number: ``1 article``, ``0 articles``, ``2 entries``
+    (``plural_form`` for an irregular noun; a noun of several words is given whole: ``cached
+    translation``)."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

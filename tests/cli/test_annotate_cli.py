@@ -107,10 +107,10 @@ def test_backup_and_restore(capsys: pytest.CaptureFixture[str], library_with_see
     run(capsys, db, "highlight", "2", "--quote", "Donald Trump", "--color", "pink")
     run(capsys, db, "saved", "add", "Romanian", "lang:ro")
     code, out, err = run(capsys, db, "backup", str(tmp_path / "b.zip"))
-    assert code == 0 and "5 articles, 1 highlights" in out, err
+    assert code == 0 and "5 articles, 1 highlight, " in out, err
     fresh = tmp_path / "fresh.db"
     code, out, err = run(capsys, fresh, "restore", str(tmp_path / "b.zip"))
-    assert code == 0 and "restored 5 articles, 1 highlights" in out, err
+    assert code == 0 and "restored 5 articles, 1 highlight, " in out, err
     with sqlite3.connect(fresh) as a, sqlite3.connect(db) as b:
         for table in ("articles", "highlights", "saved_searches"):
             assert a.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() == \

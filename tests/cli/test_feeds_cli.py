@@ -170,7 +170,7 @@ def test_feeds_edit_and_remove(capsys: pytest.CaptureFixture[str], db_path: Path
     assert code == 1 and "interval" in err and err.count("\n") == 1
     run(capsys, db_path, "star", "1")
     code, out, _ = run(capsys, db_path, "feeds", "remove", "1", "--delete-articles")
-    assert (code, out) == (0, "unsubscribed #1 Mine: 1 articles deleted; 1 starred or annotated kept\n")
+    assert (code, out) == (0, "unsubscribed #1 Mine: 1 article deleted; 1 starred or annotated kept\n")
     code, out, _ = run(capsys, db_path, "list", "--json")
     (kept,) = json.loads(out)
     assert kept["id"] == 1 and kept["feed_id"] is None

@@ -76,7 +76,7 @@ def test_export_highlights_and_saved_searches(library: tuple[Path, dict[str, int
     dest = tmp_path / "lukashenko.json"
     out = cli(db, "export", "-q", "~Лукашенко", "--format", "json", "--output", str(dest))
     assert out.returncode == 0, out.stderr
-    assert "exported 5 article(s)" in out.stdout
+    assert "exported 5 articles" in out.stdout
     assert dest.exists()
     assert cli(db, "highlight", str(ids["lt"]), "--quote", "Lukašenkos režimas").returncode == 0
     assert cli(db, "highlight", str(ids["oil"]), "--quote", "Lukoil reported").returncode == 0

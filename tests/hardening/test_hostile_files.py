@@ -86,6 +86,7 @@ def test_titles_with_controls_and_bidi_overrides_are_neutralised(ext: str, tmp_p
     folder.mkdir()
     files = [_write_hostile(folder, i, t, ext) for i, t in enumerate(HOSTILE_TITLES)]
     db = tmp_path / "lib" / "library.db"
+    db.parent.mkdir()  # a library is created only in a folder that exists (issue 13)
     before = snapshot(tmp_path)
     code = main(["--db", str(db), "import", str(folder)])
     out, err = capsys.readouterr()

@@ -43,6 +43,7 @@ def _digest(path: Path) -> str:
 @pytest.fixture
 def good_library(tmp_path: Path, seeds_dir: Path) -> Path:
     db = tmp_path / "good" / "library.db"
+    db.parent.mkdir()  # a library is created only in a folder that exists (issue 13)
     with Library(db) as lib:
         assert len(import_paths(lib, [seeds_dir], workers=1)) == 5
         lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

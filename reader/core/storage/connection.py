@@ -14,6 +14,7 @@ from typing import TypeVar
 from reader.core.errors import (
     DiskFullError,
     LibraryFileError,
+    LibraryFolderError,
     LibraryLockedError,
     StorageError,
 )
@@ -111,6 +112,24 @@ def check_file(path: Path) -> bool:
     return True
 
 
+def check_folder(path: Path) -> None:
+    """Refuse a library path whose folder does not exist (or is not a folder), naming that folder.
+
+    A new library file is created only in a folder that is already there: a mistyped ``--db`` must
+    not leave folders and an empty library behind. (The default library's folder, the platform
+    data directory, is made by :func:`reader.paths.data_dir`.)
+    """
+    folder = Path(path).expanduser().parent
+    if folder.is_dir():
+        return
+    if folder.exists() or folder.is_symlink():
+        raise LibraryFolderError(f"{folder} is not a folder: cannot create the library {Path(path).name} in it")
+    raise LibraryFolderError(
+        f"the folder {folder} does not exist; create it first or check the library path "
+        f"(nothing was created)"
+    )
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
     try:
@@ -130,7 +149,7 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
                     timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                 )
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            check_folder(path)
             conn = sqlite3.connect(
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                 check_same_thread=False,

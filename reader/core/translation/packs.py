@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reader.core.errors import PackError
+from reader.core.text import plural
 
 #: Files larger than this (decompressed) are refused: the largest official "base" models are ~60 MB.
 MAX_FILE_BYTES = 400 * 1024 * 1024
@@ -212,7 +213,7 @@ def sha256_file(path: Path) -> str:
 def _check_magic(kind: str, path: Path, shown: str) -> None:
     size = path.stat().st_size
     if size < MIN_SIZE[kind]:
-        raise PackError(f"{shown} is too small to be a {kind.replace('_', ' ')} file ({size} bytes)")
+        raise PackError(f"{shown} is too small to be a {kind.replace('_', ' ')} file ({plural(size, 'byte')})")
     with path.open("rb") as fh:
         head = fh.read(8)
     if kind == "model" and head != MODEL_MAGIC:
@@ -439,7 +440,7 @@ def install_pack(source: Path | str, root: Path | None = None, *, origin: str | 
         if "vocab" not in found and not ("src_vocab" in found and "trg_vocab" in found):
             missing.append("vocab")
         if missing:
-            raise PackError(f"{src.name}: not a language pack — missing the {', '.join(missing)} file(s) "
+            raise PackError(f"{src.name}: not a language pack — missing the {', '.join(missing)} file{'s' if len(missing) > 1 else ''} "
                             "(model.*.intgemm.alphas.bin, vocab.*.spm, lex.*.s2t.bin)")
         pairs = {pair for _, pair, _ in found.values()}
         if len(pairs) != 1:

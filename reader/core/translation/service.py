@@ -32,6 +32,7 @@ from reader.core.models import UNDETERMINED, Article
 from reader.core.settings import PROVIDERS, Settings
 from reader.core.storage import Library
 from reader.core.storage.translations import TranslationStore, source_hash
+from reader.core.text import plural
 from reader.core.translation.offline import OfflineProvider
 from reader.core.translation.providers import ONLINE, Provider, base_lang, make_online_provider
 
@@ -136,7 +137,7 @@ class ArticleReport:
             parts.append(f"{self.skipped} already in {self.target_lang}")
         if self.cancelled:
             parts.append("cancelled")
-        return f"{self.total} paragraphs (title included): " + ", ".join(parts)
+        return f"{plural(self.total, 'paragraph')} (title included): " + ", ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -170,7 +171,7 @@ class CachedTranslation:
 
     def status(self) -> str:
         """``7 of 12 paragraphs cached``."""
-        return f"{self.cached} of {self.total} paragraphs cached"
+        return f"{self.cached} of {plural(self.total, 'paragraph')} cached"
 
 
 @dataclass(frozen=True, slots=True)
