@@ -61,6 +61,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_reset", "&Actual Size", ("Ctrl+0",), "Text at the size chosen in Preferences", "view"),
     ActionSpec("focus_mode", "&Focus Mode", ("Ctrl+Shift+F",), "Hide / show the sidebar and the list", "view",
                checkable=True),
+    ActionSpec("two_line_rows", "&Two-Line Rows", ("Ctrl+Shift+L",),
+               "Show the first words of each article under its title in the list", "view", checkable=True),
     ActionSpec("all_highlights", "All &Highlights", ("Ctrl+Shift+H",), "All highlights of the library", "view"),
     ActionSpec("toggle_annotations", "Highlights && &Notes Panel", ("Ctrl+Shift+N",),
                "Show / hide the highlights and notes panel", "view"),

@@ -126,7 +126,7 @@ class MainWindow(QMainWindow):
             "previous": lambda: self.article_list.step(-1), "next_unread": reading.next_unread,
             "page_down": reading.page_or_next_unread, "mark_all_read": reading.mark_all_read,
             "zoom_in": reading.zoom_in, "zoom_out": reading.zoom_out, "zoom_reset": reading.zoom_reset,
-            "focus_mode": reading.toggle_focus_mode,
+            "focus_mode": reading.toggle_focus_mode, "two_line_rows": reading.toggle_two_line_rows,
             "page_up": lambda: pane.page(-1),
             "toggle_star": lambda: c.toggle_flag(self.article_list.selected_ids(), "starred"),
             "toggle_read": lambda: c.toggle_flag(self.article_list.selected_ids(), "read"),
@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
             part.status_message.connect(lambda text: self.statusBar().showMessage(text, 3000))
         self.reading.undo_offered.connect(self._offer_undo)
         self.reading.focus_mode_changed.connect(self.actions_by_name["focus_mode"].setChecked)
+        self.actions_by_name["two_line_rows"].setChecked(self.reading.two_line_rows())
         ann.article_requested.connect(self._on_annotations_article_requested)
         self.sidebar.highlights_requested.connect(lambda tag: ann.open_all_highlights(tag))
         for error in (c.error, ctl.annotations.error, ctl.tags.error):

@@ -45,6 +45,7 @@ from reader.gui.models.article_model import ArticleTableModel
 from reader.gui.widgets.article_list import ArticleList
 from reader.gui.widgets.reader_pane import ReaderPane
 
+TWO_LINE_KEY = "list/two_line"
 ZOOM_KEY = "reader/zoom"
 ZOOM_STEPS = (50, 67, 75, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300)  #: percent, as browsers step
 
@@ -74,6 +75,7 @@ class ReadingUi(QObject):
         self._from_row: int | None = None  # the row Next Unread was asked from (None: no question out)
         self._mark_when_loaded: list[int] | None = None  # Mark All as Read asked on a partial list
         self._marking = False  # a Mark All as Read is under way
+        self.set_two_line_rows(cast(bool, ui_state.value(TWO_LINE_KEY, False, type=bool)))
         controller.unread_found.connect(self._on_controller_unread_found)
         controller.marked_read.connect(self._on_controller_marked_read)
         controller.mark_progress.connect(self._on_controller_mark_progress)
@@ -188,6 +190,20 @@ class ReadingUi(QObject):
         if self._zoom != 100 and font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * self._zoom / 100)
         self.pane.set_reading_font(font)
+
+    # --- two-line rows ----------------------------------------------------------------------------
+    def two_line_rows(self) -> bool:
+        return self.article_list.two_line()
+
+    def toggle_two_line_rows(self) -> None:
+        self.set_two_line_rows(not self.two_line_rows())
+
+    def set_two_line_rows(self, on: bool) -> None:
+        """Title + the first words of the text in each list row (remembered across starts). The
+        first words are read per painted block, like the rows themselves."""
+        self.article_list.set_two_line(on)
+        self.model.set_lead_fetch(self.controller.leads if on else None)
+        self.ui_state.setValue(TWO_LINE_KEY, on)
 
     # --- focus mode -------------------------------------------------------------------------------
     def in_focus_mode(self) -> bool:

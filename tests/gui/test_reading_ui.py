@@ -272,3 +272,27 @@ def test_the_main_window_module_stays_under_450_lines() -> None:
     """main_window builds and wires; features live in their *_ui parts (docs/ARCHITECTURE.md)."""
     source = Path(__file__).resolve().parents[2] / "reader" / "gui" / "main_window.py"
     assert len(source.read_text(encoding="utf-8").splitlines()) < 450
+
+
+def test_two_line_rows_show_the_first_words_and_are_remembered(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 13 "Missing": an optional two-line list row (title + first words, like NetNewsWire)."""
+    from reader.gui.models.article_model import COL_TITLE, LEAD_ROLE
+
+    db = tmp_path / "lib.db"
+    populate(db, 6)
+    parts = make_window(db)
+    w = parts.window
+    one = w.article_list.verticalHeader().defaultSectionSize()
+    assert w.model.data(w.model.index(0, COL_TITLE), LEAD_ROLE) == ""  # off: nothing extra read
+    w.article_list.setFocus()
+    key(qtbot, w, Qt.Key.Key_L, CTRL | SHIFT)
+    assert w.actions_by_name["two_line_rows"].isChecked()
+    assert w.article_list.verticalHeader().defaultSectionSize() >= 1.5 * one
+    first = w.model.id_at(0)
+    body = parts.controller.load_article(first).body
+    lead = w.model.data(w.model.index(0, COL_TITLE), LEAD_ROLE)
+    assert lead and body.split()[0] in lead and len(lead) <= 160
+    w.close()
+    again = make_window(db)
+    assert again.window.actions_by_name["two_line_rows"].isChecked()
+    assert again.window.article_list.two_line()

@@ -132,6 +132,20 @@ class ArticleTable(TagTable):
             out.update({s.id: s for s in self._summaries(rows)})
         return out
 
+    def get_leads(self, ids: Sequence[int], chars: int = 160) -> dict[int, str]:
+        """The first words of each article's text (whitespace folded; a text that opens with its
+        title starts after it), for a two-line list row."""
+        out: dict[int, str] = {}
+        for chunk, marks in in_chunks(ids):
+            rows = self._read(f"SELECT id, title, substr(body, 1, ?) FROM articles WHERE id IN ({marks})",
+                              [chars + 300, *chunk])
+            for r in rows:
+                title, text = " ".join(str(r[1] or "").split()), " ".join(str(r[2] or "").split())
+                if title and text.casefold().startswith(title.casefold()):
+                    text = text[len(title):].lstrip(" .:—-")
+                out[r[0]] = text[:chars]
+        return out
+
     def language_counts(self) -> list[tuple[str, int]]:
         """(language, number of articles) for the sidebar, most first; archived left out."""
         rows = self._read(

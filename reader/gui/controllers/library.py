@@ -344,6 +344,14 @@ class LibraryController(QObject):
             self.error.emit(str(exc))
             return {}
 
+    def leads(self, ids: Sequence[int]) -> dict[int, str]:
+        """First words of the articles' texts for two-line rows (GUI thread, a block by primary key)."""
+        try:
+            return self.library.get_leads(ids)
+        except ReaderError as exc:
+            self.error.emit(str(exc))
+            return {}
+
     def article_opened(self, article: Article | None, *, chosen: bool = True) -> None:
         """Start the mark-read dwell for the article now shown — only when the person ``chosen`` it
         (a click, a key); an article the list opened by itself (first row of a view, a search, an

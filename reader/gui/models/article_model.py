@@ -32,12 +32,14 @@ HEADERS = ("★", "Title", "Source", "Date", "Lang", "Tags", "Added")
 SORT_KEYS = {COL_TITLE: "title", COL_SOURCE: "source", COL_DATE: "date", COL_LANG: "lang", COL_ADDED: "added"}
 ARTICLE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
+LEAD_ROLE = Qt.ItemDataRole.UserRole + 3  # the first words of the text (two-line rows), "" when off
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _ID = int(ARTICLE_ID_ROLE)
-_ROLES = frozenset((_DISPLAY, _FONT, _ALIGN, _TOOLTIP, _ID, int(SUMMARY_ROLE)))
+_LEAD = int(LEAD_ROLE)
+_ROLES = frozenset((_DISPLAY, _FONT, _ALIGN, _TOOLTIP, _ID, int(SUMMARY_ROLE), _LEAD))
 _CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
@@ -59,6 +61,9 @@ class ArticleTableModel(QAbstractTableModel):
         self._loaded = 0
         self._partial: int | None = None
         self._blocks: OrderedDict[int, list[ArticleSummary | None]] = OrderedDict()
+        #: two-line rows: how to read the first words of a block's texts (None: one-line rows)
+        self._lead_fetch: Callable[[Sequence[int]], dict[int, str]] | None = None
+        self._leads: OrderedDict[int, dict[int, str]] = OrderedDict()
         self._bold = QFont()
         self._bold.setBold(True)
         #: ids found by the search only in their cached translation: marked "⇄" in the title
@@ -84,6 +89,7 @@ class ArticleTableModel(QAbstractTableModel):
         self._partial = None
         self._loaded = len(self._ids)
         self._blocks.clear()
+        self._leads.clear()
         self.endResetModel()
 
     def extend_ids(self, ids: Sequence[int]) -> bool:
@@ -163,11 +169,31 @@ class ArticleTableModel(QAbstractTableModel):
             return
         for block in {r // self.BLOCK for r in rows}:
             self._blocks.pop(block, None)
+            self._leads.pop(block, None)
         self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(HEADERS) - 1))
+
+    def set_lead_fetch(self, fetch: Callable[[Sequence[int]], dict[int, str]] | None) -> None:
+        """Two-line rows on (a function reading the first words of a block's texts) or off (None)."""
+        self._lead_fetch = fetch
+        self._leads.clear()
+        if self._loaded:
+            self.dataChanged.emit(self.index(0, COL_TITLE), self.index(self._loaded - 1, COL_TITLE))
+
+    def lead_at(self, row: int) -> str:
+        if self._lead_fetch is None or not 0 <= row < self._loaded:
+            return ""
+        block = row // self.BLOCK
+        leads = self._leads.get(block)
+        if leads is None:
+            leads = self._leads[block] = self._lead_fetch(self._ids[block * self.BLOCK : (block + 1) * self.BLOCK])
+            while len(self._leads) > self.MAX_BLOCKS:
+                self._leads.popitem(last=False)
+        return leads.get(self._ids[row], "")
 
     def refresh_all(self) -> None:
         """Forget every cached row and repaint (the library changed under the list)."""
         self._blocks.clear()
+        self._leads.clear()
         if self._loaded:
             self.dataChanged.emit(self.index(0, 0), self.index(self._loaded - 1, len(HEADERS) - 1))
 
@@ -221,6 +247,8 @@ class ArticleTableModel(QAbstractTableModel):
             return None
         if role == _ID:
             return s.id
+        if role == _LEAD:
+            return self.lead_at(row) if col == COL_TITLE else ""
         return s  # SUMMARY_ROLE
 
     @staticmethod

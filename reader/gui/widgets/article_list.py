@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QPainter, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from reader.gui.models.article_model import (
     COL_ADDED,
@@ -21,6 +30,7 @@ from reader.gui.models.article_model import (
     COL_TAGS,
     COL_TITLE,
     HEADERS,
+    LEAD_ROLE,
     SORT_KEYS,
     ArticleTableModel,
 )
@@ -30,6 +40,44 @@ NARROW_ORDER = (COL_SOURCE, COL_LANG, COL_DATE)
 TITLE_MIN = 150
 #: Columns whose first click sorts descending (newest first).
 NEWEST_FIRST = frozenset({COL_DATE, COL_ADDED})
+
+
+class TwoLineTitleDelegate(QStyledItemDelegate):
+    """The title cell of a two-line row: the title (bold while unread), and under it the first
+    words of the text, muted, both elided to the column (like NetNewsWire's timeline)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        title, opt.text = opt.text, ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        group = QPalette.ColorGroup.Active if opt.state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = opt.rect.adjusted(6, 3, -6, -3)
+        half = rect.height() // 2
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(opt.palette.color(group, text_role))
+        top = QRect(rect.left(), rect.top(), rect.width(), half)
+        painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         opt.fontMetrics.elidedText(title, Qt.TextElideMode.ElideRight, top.width()))
+        lead = str(index.data(LEAD_ROLE) or "")
+        if lead:
+            font = QFont(opt.font)
+            font.setBold(False)
+            painter.setFont(font)
+            muted = opt.palette.color(group, text_role if selected else QPalette.ColorRole.PlaceholderText)
+            painter.setPen(muted)
+            bottom = QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half)
+            metrics = painter.fontMetrics()
+            painter.drawText(bottom, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             metrics.elidedText(lead, Qt.TextElideMode.ElideRight, bottom.width()))
+        painter.restore()
 
 
 class ArticleList(QTableView):
@@ -71,6 +119,7 @@ class ArticleList(QTableView):
             self.setColumnHidden(col, True)
         hh.setSortIndicator(COL_ADDED, Qt.SortOrder.DescendingOrder)
         self._sort_section = COL_ADDED
+        self._one_line_delegate: QStyledItemDelegate | None = None
         self._auto_hidden: dict[int, int] = {}  # column -> its width when it stepped aside
         hh.sortIndicatorChanged.connect(self._on_sort_indicator_changed)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -129,6 +178,20 @@ class ArticleList(QTableView):
         for col in self._auto_hidden:
             self.setColumnHidden(col, True)
         return state
+
+    def set_two_line(self, on: bool) -> None:
+        """Two-line rows (title + first words of the text) or one-line rows. The model reads the
+        first words only when asked (``ArticleTableModel.set_lead_fetch``)."""
+        if on == self.two_line():
+            return
+        if self._one_line_delegate is None:
+            self._one_line_delegate = QStyledItemDelegate(self)  # what the view draws by default
+        self.setItemDelegateForColumn(COL_TITLE, TwoLineTitleDelegate(self) if on else self._one_line_delegate)
+        line = self.fontMetrics().height()
+        self.verticalHeader().setDefaultSectionSize(2 * line + 16 if on else line + 14)
+
+    def two_line(self) -> bool:
+        return isinstance(self.itemDelegateForColumn(COL_TITLE), TwoLineTitleDelegate)
 
     def current_id(self) -> int | None:
         index = self.currentIndex()
