@@ -35,6 +35,11 @@ class NewerSchemaError(LibraryFileError):
     """The library was written by a newer version of the app; it is left untouched."""
 
 
+class Cancelled(ReaderError):
+    """The person stopped a long operation (an export, backup or restore); the message says what
+    was left: nothing, or the files already written."""
+
+
 class NotFoundError(ReaderError):
     """An article, tag or other object asked for by id or name does not exist."""
 

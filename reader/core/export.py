@@ -24,6 +24,13 @@ manifest's sha256) so a damaged file is reported, not half-restored; it restores
 *current* schema, so a backup made by an older version restores into a newer one; and it carries the
 user settings that live outside the library file. Restoring writes into an empty library in one
 transaction (all or nothing) and never writes to the backup file.
+
+**Progress and cancel** (the window runs these on a background thread): each of
+:func:`export_markdown`, :func:`export_json`, :func:`backup` and :func:`restore` takes
+``progress(done, total)`` (articles for exports, table rows for backup and restore) and ``cancel()``,
+polled between articles / batches of rows. A cancelled run raises :class:`~reader.core.errors.Cancelled`
+and leaves what a failure leaves: no file for one-file exports and backups (the temp file goes), no
+restored row (the transaction is rolled back); a folder export keeps the files it already wrote.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ import stat
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,6 +58,7 @@ import yaml
 from reader import __version__
 from reader.core import fileguard
 from reader.core.errors import (
+    Cancelled,
     DiskFullError,
     LibraryFileError,
     NewerSchemaError,
@@ -73,6 +81,10 @@ BACKUP_VERSION = 1
 APP_URL = "polyglot-reader://article/{article_id}"
 #: Setting names that would be secrets (the Settings dataclass has none; this guards the future).
 _SECRET_RE = re.compile(r"(key|token|secret|password|passwd)", re.IGNORECASE)
+#: ``progress(done, total)``: articles exported, or table rows backed up / restored, so far.
+Progress = Callable[[int, int], None]
+#: ``cancel()``: True once the person asked to stop.
+CancelCheck = Callable[[], bool]
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -220,20 +232,40 @@ def _write_text(path: Path, text: str, library: Library | None = None, *, sweep:
         raise _write_error(path, exc) from exc
 
 
-def _articles(library: Library, ids: Iterable[int]) -> Iterator[tuple[Article, list[Highlight]]]:
+def _articles(library: Library, ids: Iterable[int],
+              cancel: CancelCheck | None = None) -> Iterator[tuple[Article, list[Highlight]]]:
     notes = HighlightStore(library)
     for article_id in ids:
+        _stop_if(cancel, "export")
         yield library.get_article(article_id), notes.highlights_for_article(article_id)
 
 
-def export_markdown(library: Library, ids: Sequence[int], dest: Path) -> list[Path]:
+def _stop_if(cancel: CancelCheck | None, what: str) -> None:
+    if cancel is not None and cancel():
+        raise Cancelled(f"the {what} was cancelled")
+
+
+def _counted(items: Iterable[Any], total: int, progress: Progress | None) -> Iterator[Any]:
+    """``items``, calling ``progress(n, total)`` after each one."""
+    for n, item in enumerate(items, 1):
+        yield item
+        if progress is not None:
+            progress(n, total)
+
+
+def export_markdown(library: Library, ids: Sequence[int], dest: Path, *, progress: Progress | None = None,
+                    cancel: CancelCheck | None = None) -> list[Path]:
     """Export articles to Markdown: ``dest`` ending in ``.md`` is one file, otherwise a folder with
     one file per article (existing files of the same name are replaced; two articles never get the
-    same name, compared case-insensitively, see :func:`unique_name`). Returns the files written."""
+    same name, compared case-insensitively, see :func:`unique_name`). Returns the files written.
+    ``progress`` / ``cancel``: see the module docstring (a cancelled folder export keeps the files
+    written so far; a cancelled one-file export writes nothing)."""
     dest = Path(dest).expanduser()
     if dest.suffix.lower() == ".md":
         fileguard.check_target(dest, library=library.path)
-        sections = [_articles_markdown_section(a, hs) for a, hs in _articles(library, ids)]
+        sections = [_articles_markdown_section(a, hs)
+                    for a, hs in _counted(_articles(library, ids, cancel), len(ids), progress)]
+        _stop_if(cancel, "export")
         header = yaml.safe_dump({"exported": utc_now(), "articles": len(sections)}, sort_keys=False)
         _write_text(dest, "---\n" + header + "---\n\n" + "\n".join(sections), library)
         return [dest]
@@ -244,11 +276,13 @@ def export_markdown(library: Library, ids: Sequence[int], dest: Path) -> list[Pa
     _prepare_folder(dest)
     written: list[Path] = []
     used: set[str] = set()
-    for article, highlights in _articles(library, ids):
+    for article, highlights in _articles(library, ids, cancel):
         name = unique_name(safe_filename(article.title), used, article.id)
         path = dest / f"{name}.md"
         _write_text(path, article_to_markdown(article, highlights), library, sweep=False)
         written.append(path)
+        if progress is not None:
+            progress(len(written), len(ids))
     return written
 
 
@@ -277,17 +311,20 @@ def article_to_json(article: Article, highlights: Sequence[Highlight]) -> dict[s
     return data
 
 
-def export_json(library: Library, ids: Sequence[int], dest: Path) -> Path:
-    """Export articles with notes and highlights (selectors included) to one JSON file."""
+def export_json(library: Library, ids: Sequence[int], dest: Path, *, progress: Progress | None = None,
+                cancel: CancelCheck | None = None) -> Path:
+    """Export articles with notes and highlights (selectors included) to one JSON file
+    (``progress`` / ``cancel``: see the module docstring; cancelled, nothing is written)."""
+    dest = Path(dest).expanduser()
+    fileguard.check_target(dest, library=library.path)
     payload = {
         "format": EXPORT_FORMAT,
         "version": 1,
         "exported_at": utc_now(),
         "app_version": __version__,
-        "articles": [article_to_json(a, hs) for a, hs in _articles(library, ids)],
+        "articles": [article_to_json(a, hs) for a, hs in _counted(_articles(library, ids, cancel), len(ids), progress)],
     }
-    dest = Path(dest).expanduser()
-    fileguard.check_target(dest, library=library.path)
+    _stop_if(cancel, "export")
     _write_text(dest, json.dumps(payload, ensure_ascii=False, indent=2) + "\n", library)
     return dest
 
@@ -343,11 +380,13 @@ def _writing(dest: Path) -> Iterator[None]:
         raise _write_error(dest, exc) from exc
 
 
-def backup(library: Library, dest: Path, *, settings: Settings | None = None) -> BackupInfo:
+def backup(library: Library, dest: Path, *, settings: Settings | None = None, progress: Progress | None = None,
+           cancel: CancelCheck | None = None) -> BackupInfo:
     """Write a whole-library backup to ``dest`` (a ``.zip``), atomically. See the module docstring.
 
     ``dest`` is checked first (:func:`reader.core.fileguard.check_target`): never the library, any
-    SQLite file, a folder, device, FIFO, socket or symbolic link. A failure leaves no temp file."""
+    SQLite file, a folder, device, FIFO, socket or symbolic link. A failure leaves no temp file, and
+    so does a cancel (``progress`` counts table rows)."""
     dest = Path(dest).expanduser()
     fileguard.check_target(dest, library=library.path, what="backup")
     _prepare_folder(dest.parent)
@@ -362,17 +401,23 @@ def backup(library: Library, dest: Path, *, settings: Settings | None = None) ->
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             with dump.snapshot(library) as snap:  # one read transaction: a consistent snapshot (WAL)
                 manifest["schema"] = snap.schema
+                total = sum(snap.count(spec) for spec in snap.tables) if progress is not None else 0
+                done = 0
                 for spec in snap.tables:
                     digest = hashlib.sha256()
                     count = 0
                     with _writing(dest), zf.open(f"tables/{spec.name}.jsonl", "w") as member:
                         for batch in snap.batches(spec):
+                            _stop_if(cancel, "backup")
                             chunk = "".join(
                                 json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n" for row in batch
                             ).encode("utf-8")
                             digest.update(chunk)
                             member.write(chunk)
                             count += len(batch)
+                            done += len(batch)
+                            if progress is not None:
+                                progress(done, max(total, done))
                     manifest["tables"][spec.name] = {
                         "columns": spec.columns, "rows": count, "sha256": digest.hexdigest(),
                     }
@@ -380,6 +425,7 @@ def backup(library: Library, dest: Path, *, settings: Settings | None = None) ->
             manifest["settings_sha256"] = hashlib.sha256(settings_bytes).hexdigest()
             zf.writestr("settings.json", settings_bytes)
             zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+            _stop_if(cancel, "backup")
     return BackupInfo(dest, manifest["created_at"], __version__, tuple(manifest["schema"]),
                       {k: v["rows"] for k, v in manifest["tables"].items()}, True)
 
@@ -566,11 +612,15 @@ def restore(
     replace: bool = False,
     restore_settings: bool = True,
     settings_path: Path | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
 ) -> BackupInfo:
     """Restore a backup into ``library``, in one transaction (all or nothing).
 
     The library must be empty unless ``replace`` is given (then its contents are replaced). The
     backup file is only read. With ``restore_settings`` the user settings are restored too.
+    ``progress`` counts table rows; a cancel rolls everything back (nothing restored, settings
+    untouched).
     """
     src = Path(src).expanduser()
     zf, manifest = _open_backup(src)
@@ -607,8 +657,22 @@ def restore(
         # library settings: the backup's replace them; everything else only with ``replace``
         clear = list(specs) if replace else ["settings"]
         load_tables = [(name, tables[name]["columns"]) for name in specs if name in tables]  # parents first
+        total = sum(meta["rows"] for meta in tables.values())
+        done = 0
+
+        def rows_of(name: str) -> Iterator[list[Any]]:
+            nonlocal done
+            for row in _rows_of(zf, src, name, tables[name]):
+                yield row
+                done += 1
+                if done % dump.BATCH == 0 or done == total:
+                    _stop_if(cancel, "restore")
+                    if progress is not None:
+                        progress(done, total)
+
         try:
-            dump.load_tables(library, load_tables, lambda name: _rows_of(zf, src, name, tables[name]), clear=clear)
+            _stop_if(cancel, "restore")
+            dump.load_tables(library, load_tables, rows_of, clear=clear)
         except StorageError as exc:
             if isinstance(exc.__cause__, sqlite3.IntegrityError | sqlite3.InterfaceError | OverflowError):
                 raise _damaged(src, "its rows do not fit together (constraint failed)") from exc

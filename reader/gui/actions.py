@@ -24,6 +24,10 @@ class ActionSpec:
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import Files…", ("Ctrl+I",), "Import files", "file"),
     ActionSpec("import_folder", "Import &Folder…", ("Ctrl+Shift+I",), "Import a folder", "file"),
+    ActionSpec("export", "&Export…", ("Ctrl+Shift+E",),
+               "Export articles with their highlights and notes (Markdown or JSON)", "file"),
+    ActionSpec("backup", "&Back Up Library…", (), "Back up the whole library and settings to a .zip file", "file"),
+    ActionSpec("restore", "&Restore…", (), "Restore a backup into a new library file", "file"),
     ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), "Preferences", "file"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit", "file"),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Undo the last delete or Mark All as Read", "edit"),
@@ -70,6 +74,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("about", "&About Polyglot Reader", (), "About", "help"),
 )
 
+#: Commands that begin a group in their menu (a separator goes above them).
+SEPARATED = frozenset({"export", "preferences", "quit", "undo", "delete", "shortcuts", "zoom_in"})
 MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("article", "&Article"), ("view", "&View"),
          ("help", "&Help"))
 

@@ -1,6 +1,6 @@
 """Composition root of the GUI: builds the QApplication, the task runner (which owns every database
-connection), the controllers (library, translation, annotations, tags, the one undo history) and
-the window, and runs them (STYLE.md practice 2).
+connection), the controllers (library, translation, annotations, tags, library files, the one undo
+history) and the window, and runs them (STYLE.md practice 2).
 
 :func:`build` changes nothing process-wide (tests build many windows in one process); the
 interpreter settings for a long-lived GUI process (:func:`tune_process`) are applied by :func:`run`.
@@ -90,6 +90,7 @@ class ReaderApp:
     def close(self) -> None:
         self.controller.dwell_timer.stop()
         self.controller.cancel_import()
+        self.window.controllers.files.cancel()  # an export, backup or restore stops (nothing half-written)
         self.translation.cancel()
         self.runner.shutdown()  # closes every connection, the GUI thread's included
         self.translation.close()
@@ -102,6 +103,7 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     from reader.gui.controllers.annotations import AnnotationsController
     from reader.gui.controllers.bundle import Controllers
     from reader.gui.controllers.library import LibraryController
+    from reader.gui.controllers.library_files import LibraryFilesController
     from reader.gui.controllers.tags import TagsController
     from reader.gui.controllers.translation import TranslationController
     from reader.gui.controllers.undo import UndoHistory
@@ -118,7 +120,8 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     translation = TranslationController(runner, settings, parent=controller)
     annotations = AnnotationsController(runner, undo, target_lang=translation.target, parent=controller)
     tags = TagsController(runner, parent=controller)
-    controllers = Controllers(controller, translation, annotations, tags, undo)
+    files = LibraryFilesController(runner, parent=controller)
+    controllers = Controllers(controller, translation, annotations, tags, undo, files)
     window = MainWindow(controllers, settings, ui_state())
     window.setWindowIcon(window_icon())
     return ReaderApp(runner, controller, translation, annotations, tags, undo, window)

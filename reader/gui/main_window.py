@@ -2,9 +2,8 @@
 
 It decides nothing: intents from widgets go to the controllers it is given (built in
 :mod:`reader.gui.app`), and their signals update the widgets (STYLE.md practices 2 and 3). The
-annotation, translation and reading parts are :class:`~reader.gui.annotations_ui.AnnotationsUi`,
-:class:`~reader.gui.translation_ui.TranslationUi` and :class:`~reader.gui.reading_ui.ReadingUi`,
-built here with exactly the parts they use.
+feature parts (``annotations_ui``, ``translation_ui``, ``reading_ui``, ``library_files_ui``: the File
+menu's export, backup and restore) are built here with exactly the parts they use.
 
 Signals:
     article_shown(int): the reader pane now shows this article (painted on the next frame).
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QStatusBar, 
 import reader
 from reader.core.models import COLORS, Article, ImportOutcome
 from reader.core.settings import Settings, save_settings
-from reader.gui.actions import ACTIONS, MENUS, shortcut_rows
+from reader.gui.actions import ACTIONS, MENUS, SEPARATED, shortcut_rows
 from reader.gui.annotations_ui import PANEL_WIDTH, AnnotationsUi
 from reader.gui.controllers.bundle import Controllers
 from reader.gui.controllers.library import FIRST_ROW
+from reader.gui.library_files_ui import LibraryFilesUi
 from reader.gui.models.article_model import ArticleTableModel
 from reader.gui.reading_ui import ReadingUi
 from reader.gui.theme import apply_theme, style_widgets
@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _init_features(self) -> None:
-        """The translation, annotation and reading parts, each given exactly what it uses."""
+        """The translation, annotation, reading and library files parts, each given what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state, self.splitter)
@@ -114,6 +114,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.annotations.dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)
         self.reading = ReadingUi(self.reader_pane, self.article_list, self.model, c.library, self.ui_state,
                                  self.splitter, [self.sidebar, self.list_pane], self)
+        self.files = LibraryFilesUi(self, c.files, self.message_bar, self.article_list, self.model,
+                                    c.library.list_filter, self.ui_state)
 
     def _action_handlers(self) -> dict[str, Callable[[], object]]:
         """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         handlers: dict[str, Callable[[], object]] = {
             "import_files": lambda: self._import(dialogs.ask_import_files(self)),
             "import_folder": lambda: self._import(dialogs.ask_import_folder(self)),
+            "export": self.files.export, "backup": self.files.backup, "restore": self.files.restore,
             "preferences": self._on_action_preferences, "quit": self.close, "undo": self._on_action_undo,
             "find": self.search.focus, "next": lambda: self.article_list.step(1),
             "previous": lambda: self.article_list.step(-1), "next_unread": reading.next_unread,
@@ -174,7 +177,7 @@ class MainWindow(QMainWindow):
             menu = bar.addMenu(title)
             for spec in ACTIONS:
                 if spec.menu == key:
-                    if spec.name in ("quit", "undo", "delete", "shortcuts", "zoom_in"):
+                    if spec.name in SEPARATED:
                         menu.addSeparator()
                     menu.addAction(self.actions_by_name[spec.name])
 
@@ -192,7 +195,6 @@ class MainWindow(QMainWindow):
         self.search.save_requested.connect(ann.save_search)
         self.model.sort_requested.connect(c.set_sort)
         self.article_list.article_selected.connect(self._on_list_article_selected)
-        self.article_list.clicked.connect(self._on_list_clicked)
         pane.tag_add_requested.connect(lambda name: c.add_tags(self._shown_ids(), [name]))
         pane.tag_remove_requested.connect(lambda name: c.remove_tag(self._shown_ids(), name))
         self.import_progress.cancel_requested.connect(c.cancel_import)
@@ -286,12 +288,6 @@ class MainWindow(QMainWindow):
             self.reader_pane.set_search_terms(self.controller.terms)
             return
         self.show_article_id(article_id)
-
-    def _on_list_clicked(self, _index: object) -> None:
-        """A click on the row already shown (one the list opened by itself) chooses it."""
-        article = self.reader_pane.article()
-        if article is not None and self.model.id_at(self.article_list.currentIndex().row()) == article.id:
-            self.controller.article_opened(article, chosen=True)
 
     def show_article_id(self, article_id: int | None) -> None:
         self._leave_article()

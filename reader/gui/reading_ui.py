@@ -76,6 +76,7 @@ class ReadingUi(QObject):
         self._mark_when_loaded: list[int] | None = None  # Mark All as Read asked on a partial list
         self._marking = False  # a Mark All as Read is under way
         self.set_two_line_rows(cast(bool, ui_state.value(TWO_LINE_KEY, False, type=bool)))
+        article_list.clicked.connect(self._on_list_clicked)
         controller.unread_found.connect(self._on_controller_unread_found)
         controller.marked_read.connect(self._on_controller_marked_read)
         controller.mark_progress.connect(self._on_controller_mark_progress)
@@ -190,6 +191,14 @@ class ReadingUi(QObject):
         if self._zoom != 100 and font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * self._zoom / 100)
         self.pane.set_reading_font(font)
+
+    # --- choosing the row the list opened by itself ------------------------------------------------
+    def _on_list_clicked(self, _index: object) -> None:
+        """A click on the row already shown (one the list opened by itself: not marked read) chooses
+        it, so its mark-read delay starts."""
+        article = self.pane.article()
+        if article is not None and self.model.id_at(self.article_list.currentIndex().row()) == article.id:
+            self.controller.article_opened(article, chosen=True)
 
     # --- two-line rows ----------------------------------------------------------------------------
     def two_line_rows(self) -> bool:

@@ -243,3 +243,73 @@ def test_backup_info(full_library: Path, tmp_path: Path) -> None:
         export.backup(lib, tmp_path / "b.zip")
     info = export.read_backup_info(tmp_path / "b.zip")
     assert info.counts["saved_searches"] == 2 and info.has_settings and "m003_annotations" in info.schema
+
+
+# --- progress and cancel (the window's File menu runs these in the background) --------------------
+def test_exports_and_backup_report_progress_to_the_total(full_library: Path, tmp_path: Path) -> None:
+    seen: dict[str, list[tuple[int, int]]] = {}
+
+    def recorder(name: str):  # noqa: ANN202
+        return lambda done, total: seen.setdefault(name, []).append((done, total))
+
+    with Library(full_library) as lib:
+        ids = sorted(lib.list_ids(ListFilter(archived=None)))
+        export.export_markdown(lib, ids, tmp_path / "vault", progress=recorder("folder"))
+        export.export_markdown(lib, ids, tmp_path / "one.md", progress=recorder("md"))
+        export.export_json(lib, ids, tmp_path / "x.json", progress=recorder("json"))
+        info = export.backup(lib, tmp_path / "b.zip", progress=recorder("backup"))
+    for name in ("folder", "md", "json"):
+        assert seen[name] == [(1, 3), (2, 3), (3, 3)], name
+    rows = sum(info.counts.values())
+    assert seen["backup"][-1] == (rows, rows) and all(t == rows for _d, t in seen["backup"])
+    assert [d for d, _t in seen["backup"]] == sorted(d for d, _t in seen["backup"])
+    with Library(tmp_path / "restored.db") as lib:
+        export.restore(lib, tmp_path / "b.zip", restore_settings=False, progress=recorder("restore"))
+    assert seen["restore"][-1] == (rows, rows)
+
+
+def test_a_cancelled_export_or_backup_writes_nothing_and_a_folder_keeps_what_it_wrote(
+        full_library: Path, tmp_path: Path) -> None:
+    from reader.core.errors import Cancelled
+
+    calls = {"n": 0}
+
+    def after_one() -> bool:  # the person presses Cancel while the second article is read
+        calls["n"] += 1
+        return calls["n"] > 1
+
+    with Library(full_library) as lib:
+        ids = sorted(lib.list_ids(ListFilter(archived=None)))
+        for dest in (tmp_path / "one.md", tmp_path / "x.json"):
+            calls["n"] = 0
+            with pytest.raises(Cancelled, match="export was cancelled"):
+                (export.export_json if dest.suffix == ".json" else export.export_markdown)(
+                    lib, ids, dest, cancel=after_one)
+            assert not dest.exists()
+        calls["n"] = 0
+        with pytest.raises(Cancelled):
+            export.export_markdown(lib, ids, tmp_path / "vault", cancel=after_one)
+        assert len(list((tmp_path / "vault").glob("*.md"))) == 1  # the first article's file stays
+        with pytest.raises(Cancelled, match="backup was cancelled"):
+            export.backup(lib, tmp_path / "b.zip", cancel=lambda: True)
+    assert not (tmp_path / "b.zip").exists()
+    assert not list(tmp_path.glob(".backup-*")) and not list(tmp_path.glob(".export-*"))
+
+
+def test_a_cancelled_restore_restores_nothing(full_library: Path, tmp_path: Path) -> None:
+    from reader.core.errors import Cancelled
+
+    with Library(full_library) as lib:
+        export.backup(lib, tmp_path / "b.zip")
+    save_settings(Settings(theme="dark"))
+    asked: list[int] = []
+
+    def once_rows_are_in() -> bool:  # False before the transaction, True inside it (after the rows)
+        asked.append(1)
+        return len(asked) > 1
+
+    with Library(tmp_path / "new.db") as lib:
+        with pytest.raises(Cancelled, match="restore was cancelled"):
+            export.restore(lib, tmp_path / "b.zip", cancel=once_rows_are_in)
+        assert len(asked) == 2 and export.library_is_empty(lib)  # rolled back
+    assert load_settings().theme == "dark"  # settings are written only after the rows landed

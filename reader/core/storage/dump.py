@@ -64,6 +64,10 @@ class Snapshot:
         self.schema: list[str] = applied_names(conn)
         self.tables: list[TableSpec] = data_tables(conn)
 
+    def count(self, spec: TableSpec) -> int:
+        """How many rows one table holds (in this snapshot): the total a backup's progress counts to."""
+        return int(self._conn.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0])
+
     def batches(self, spec: TableSpec) -> Iterator[list[Any]]:
         """The rows of one table in batches, ordered by their first column."""
         cur = self._conn.execute(f'SELECT {_column_list(spec.columns)} FROM "{spec.name}" ORDER BY 1')

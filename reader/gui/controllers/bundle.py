@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from reader.gui.controllers.annotations import AnnotationsController
 from reader.gui.controllers.library import LibraryController
+from reader.gui.controllers.library_files import LibraryFilesController
 from reader.gui.controllers.tags import TagsController
 from reader.gui.controllers.translation import TranslationController
 from reader.gui.controllers.undo import UndoHistory
@@ -20,3 +21,4 @@ class Controllers:
     annotations: AnnotationsController
     tags: TagsController
     undo: UndoHistory
+    files: LibraryFilesController
