@@ -217,8 +217,11 @@ def _prepare_folder(folder: Path) -> None:
     fileguard.sweep_stale_temps(folder)
 
 
-def _write_text(path: Path, text: str, library: Library | None = None, *, sweep: bool = True) -> None:
+def _write_text(path: Path, text: str | Iterable[str], library: Library | None = None, *, sweep: bool = True) -> None:
     """Write atomically (temp file + rename) so a failure leaves no half file (nor its temp file).
+    ``text`` may come in pieces (written as they come: a big export is never one string in memory,
+    and no single call holds the interpreter for long); an error while they are made, a cancel
+    included, leaves no file either.
 
     The target is checked first (:func:`reader.core.fileguard.check_target`): never the library,
     an SQLite file, a device, FIFO, socket, folder or symbolic link."""
@@ -227,7 +230,8 @@ def _write_text(path: Path, text: str, library: Library | None = None, *, sweep:
         _prepare_folder(path.parent)
     try:
         with fileguard.atomic_writer(path, prefix=".export-") as fh:
-            fh.write(text.encode("utf-8"))
+            for piece in (text,) if isinstance(text, str) else text:
+                fh.write(piece.encode("utf-8"))
     except OSError as exc:
         raise _write_error(path, exc) from exc
 
@@ -263,11 +267,14 @@ def export_markdown(library: Library, ids: Sequence[int], dest: Path, *, progres
     dest = Path(dest).expanduser()
     if dest.suffix.lower() == ".md":
         fileguard.check_target(dest, library=library.path)
-        sections = [_articles_markdown_section(a, hs)
-                    for a, hs in _counted(_articles(library, ids, cancel), len(ids), progress)]
-        _stop_if(cancel, "export")
-        header = yaml.safe_dump({"exported": utc_now(), "articles": len(sections)}, sort_keys=False)
-        _write_text(dest, "---\n" + header + "---\n\n" + "\n".join(sections), library)
+
+        def pieces() -> Iterator[str]:
+            yield "---\n" + yaml.safe_dump({"exported": utc_now(), "articles": len(ids)}, sort_keys=False) + "---\n\n"
+            for n, (a, hs) in enumerate(_counted(_articles(library, ids, cancel), len(ids), progress)):
+                yield ("\n" if n else "") + _articles_markdown_section(a, hs)
+            _stop_if(cancel, "export")
+
+        _write_text(dest, pieces(), library)
         return [dest]
     if not dest.is_dir():  # a folder (or a link to one) is written into, never replaced
         fileguard.check_target(dest, library=library.path)
@@ -317,15 +324,20 @@ def export_json(library: Library, ids: Sequence[int], dest: Path, *, progress: P
     (``progress`` / ``cancel``: see the module docstring; cancelled, nothing is written)."""
     dest = Path(dest).expanduser()
     fileguard.check_target(dest, library=library.path)
-    payload = {
-        "format": EXPORT_FORMAT,
-        "version": 1,
-        "exported_at": utc_now(),
-        "app_version": __version__,
-        "articles": [article_to_json(a, hs) for a, hs in _counted(_articles(library, ids, cancel), len(ids), progress)],
-    }
-    _stop_if(cancel, "export")
-    _write_text(dest, json.dumps(payload, ensure_ascii=False, indent=2) + "\n", library)
+    header = {"format": EXPORT_FORMAT, "version": 1, "exported_at": utc_now(), "app_version": __version__}
+
+    def pieces() -> Iterator[str]:
+        """``json.dumps(payload, indent=2)``, one article at a time (the same text)."""
+        yield "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in header.items())
+        yield '  "articles": ['
+        n = 0
+        for n, (a, hs) in enumerate(_counted(_articles(library, ids, cancel), len(ids), progress), 1):
+            text = json.dumps(article_to_json(a, hs), ensure_ascii=False, indent=2)
+            yield ("\n" if n == 1 else ",\n") + "    " + text.replace("\n", "\n    ")
+        _stop_if(cancel, "export")
+        yield ("\n  ]" if n else "]") + "\n}\n"
+
+    _write_text(dest, pieces(), library)
     return dest
 
 

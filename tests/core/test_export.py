@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -313,3 +314,40 @@ def test_a_cancelled_restore_restores_nothing(full_library: Path, tmp_path: Path
             export.restore(lib, tmp_path / "b.zip", cancel=once_rows_are_in)
         assert len(asked) == 2 and export.library_is_empty(lib)  # rolled back
     assert load_settings().theme == "dark"  # settings are written only after the rows landed
+
+
+def test_one_file_exports_are_written_article_by_article_with_the_same_text(full_library: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """JSON and one-file Markdown are streamed (no 80 MB string, no long interpreter stall at 20k
+    articles), and read back as the whole-payload ``json.dumps(indent=2)`` / joined sections did."""
+    from reader.core import fileguard
+    from reader.core.storage.highlights import HighlightStore
+
+    writes: list[int] = []
+    real = fileguard.atomic_writer
+
+    @contextlib.contextmanager
+    def counting(dest: Path, *, prefix: str):  # noqa: ANN202
+        with real(dest, prefix=prefix) as fh:
+            original = fh.write
+            fh.write = lambda b: writes.append(len(b)) or original(b)  # type: ignore[method-assign]
+            yield fh
+
+    monkeypatch.setattr(fileguard, "atomic_writer", counting)
+    with Library(full_library) as lib:
+        ids = sorted(lib.list_ids(ListFilter(archived=None)))
+        export.export_json(lib, ids, tmp_path / "x.json")
+        assert len(writes) >= len(ids) + 1
+        text = (tmp_path / "x.json").read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+        assert [a["id"] for a in json.loads(text)["articles"]] == ids
+        export.export_json(lib, [], tmp_path / "none.json")
+        assert json.loads((tmp_path / "none.json").read_text(encoding="utf-8"))["articles"] == []
+        writes.clear()
+        export.export_markdown(lib, ids, tmp_path / "one.md")
+        assert len(writes) >= len(ids) + 1
+        notes = HighlightStore(lib)
+        sections = [export._articles_markdown_section(lib.get_article(i), notes.highlights_for_article(i))
+                    for i in ids]
+    md = (tmp_path / "one.md").read_text(encoding="utf-8")
+    assert md.split("---\n\n", 1)[1] == "\n".join(sections)
