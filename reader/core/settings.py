@@ -31,6 +31,7 @@ class Settings:
     target_lang: str = "en"
     provider: str = "auto"  # auto: offline pack if installed for the pair, else online_provider
     online_provider: str = "google"
+    service_chosen: bool = False  # the person chose the service (first-translation question, Preferences)
     libre_url: str = ""
     mymemory_email: str = ""
     always_translate: list[str] = field(default_factory=list)  # languages translated on open

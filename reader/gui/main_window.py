@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         """The translation, annotation, reading and library files parts, each given what it uses."""
         c = self.controllers
         self.translation_ui = TranslationUi(self.reader_pane, c.translation, self)
+        self.translation_ui.settings_chosen.connect(self.set_preferences)  # the first-translation answer
         self.annotations = AnnotationsUi(self, self.reader_pane, c.annotations, c.tags, self.ui_state, self.splitter)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.annotations.dock)
         self.resizeDocks([self.annotations.dock], [PANEL_WIDTH], Qt.Orientation.Horizontal)

@@ -7,12 +7,19 @@ only the pane's public API (:meth:`~reader.gui.widgets.reader_pane.ReaderPane.ad
 ``add_menu_section``, ``set_translation_available``); it never reaches into the window. The
 window calls :meth:`TranslationUi.show_article` when an article is shown.
 
-Signals: none (it is wiring; the bar, popup and controller have theirs).
+The first translation, when nobody chose a service, asks which one to use (the
+:class:`~reader.gui.widgets.service_choice.ServiceChoiceDialog`, opened window-modal, never
+blocking): the answer goes to the window to be saved (``settings_chosen``) and to the controller,
+which then does what waited; Cancel translates nothing and goes back to the original.
+
+Signals:
+    settings_chosen(object): the person answered the first-translation question: these
+        :class:`~reader.core.settings.Settings` are to be saved and applied (the window does).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPoint
+from PySide6.QtCore import QObject, QPoint, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
@@ -21,6 +28,7 @@ from reader.core.translation.service import TITLE
 from reader.gui.controllers.translation import TranslationController
 from reader.gui.widgets.reader_pane import ReaderPane
 from reader.gui.widgets.selection_popup import SelectionPopup
+from reader.gui.widgets.service_choice import ServiceChoiceDialog
 from reader.gui.widgets.translation_bar import TranslationBar, TranslationStatus
 
 MENU_ORDER = 10  #: the re-translate items go below the body menu's Copy / Select All
@@ -34,6 +42,8 @@ def same_text(a: Article, b: Article) -> bool:
 class TranslationUi(QObject):
     """The translation parts of the window (see the module docstring)."""
 
+    settings_chosen = Signal(object)
+
     def __init__(self, pane: ReaderPane, controller: TranslationController, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -43,6 +53,7 @@ class TranslationUi(QObject):
         pane.add_bar(self.bar)
         self.popup = SelectionPopup(pane.browser)
         pane.add_menu_section("translation", self._menu_items, order=MENU_ORDER)
+        self.service_dialog: ServiceChoiceDialog | None = None  # the first-translation question, while open
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -58,6 +69,7 @@ class TranslationUi(QObject):
         c.availability_changed.connect(pane.set_translation_available)
         c.selection_translated.connect(self.popup.show_result)
         c.selection_failed.connect(self.popup.show_error)
+        c.service_question.connect(self._on_controller_service_question)
 
     # --- window / pane events ----------------------------------------------------------------------
     def show_article(self, _article_id: int) -> None:
@@ -118,6 +130,37 @@ class TranslationUi(QObject):
         if self.pane.mode() == "original" and status.state != "translating":
             status = TranslationStatus(status.article_id, "hidden")
         self.bar.set_status(status)
+
+    def _on_controller_service_question(self) -> None:
+        if self.service_dialog is not None:
+            return  # already asking: the answer serves the latest request
+        c = self.controller
+        dialog = ServiceChoiceDialog(c.settings, c.packs(), deepl_key=c.stored_key("deepl"), parent=self.pane.window())
+        dialog.accepted.connect(self._on_service_dialog_accepted)
+        dialog.rejected.connect(self._on_service_dialog_rejected)
+        self.service_dialog = dialog
+        dialog.open()
+
+    def _close_service_dialog(self) -> ServiceChoiceDialog | None:
+        dialog, self.service_dialog = self.service_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+        return dialog
+
+    def _on_service_dialog_accepted(self) -> None:
+        dialog = self._close_service_dialog()
+        if dialog is None:
+            return
+        settings = dialog.result_settings()
+        self.settings_chosen.emit(settings)  # saved and applied by the window
+        self.controller.service_chosen(settings)  # already applied when the window took it: then it only resumes
+
+    def _on_service_dialog_rejected(self) -> None:
+        self._close_service_dialog()
+        self.controller.drop_waiting()
+        self.popup.dismiss()
+        if self.pane.mode() != "original":
+            self.pane.set_mode("original")  # nothing was translated: show what there is
 
     # --- commands ----------------------------------------------------------------------------------
     def retranslate_article(self) -> None:

@@ -4,6 +4,12 @@ The GUI and the CLI use :class:`~reader.core.translation.service.TranslationServ
 for the threading rules.
 """
 
+from reader.core.translation.config import (
+    ProviderInForce,
+    provider_in_force,
+    service_chosen,
+    settings_with_env,
+)
 from reader.core.translation.service import (
     TITLE,
     ArticleReport,
@@ -11,7 +17,6 @@ from reader.core.translation.service import (
     ParagraphEvent,
     SelectionResult,
     TranslationService,
-    settings_with_env,
 )
 
 __all__ = [
@@ -19,7 +24,10 @@ __all__ = [
     "ArticleReport",
     "CachedTranslation",
     "ParagraphEvent",
+    "ProviderInForce",
     "SelectionResult",
     "TranslationService",
+    "provider_in_force",
+    "service_chosen",
     "settings_with_env",
 ]

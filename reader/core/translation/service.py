@@ -19,7 +19,6 @@ the GUI's network threads hand every cache write to its writer lane this way.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -33,34 +32,13 @@ from reader.core.settings import PROVIDERS, Settings
 from reader.core.storage import Library
 from reader.core.storage.translations import TranslationStore, source_hash
 from reader.core.text import plural
+from reader.core.translation.config import settings_with_env as settings_with_env  # still importable here
 from reader.core.translation.offline import OfflineProvider
-from reader.core.translation.providers import ONLINE, Provider, base_lang, make_online_provider
+from reader.core.translation.providers import Provider, base_lang, make_online_provider
 
 TITLE = -1  #: the ``index`` of the title in events
 AUTO_SOURCE = "auto"
 Cancel = Callable[[], bool] | threading.Event | None
-
-
-def settings_with_env(settings: Settings | None = None, env: dict[str, str] | None = None) -> Settings:
-    """``settings`` with the scripting overrides applied: READER_TRANSLATOR, READER_TARGET_LANG,
-    READER_LIBRE_URL (which also makes LibreTranslate the online provider unless READER_TRANSLATOR
-    names another). Keys (READER_LIBRE_KEY, READER_DEEPL_KEY) are read by :mod:`reader.core.secrets`."""
-    env = dict(os.environ) if env is None else env
-    s = replace(settings) if settings is not None else Settings()
-    translator = env.get("READER_TRANSLATOR", "").strip().lower()
-    if translator:
-        if translator not in PROVIDERS:
-            raise ValidationError(f"READER_TRANSLATOR={translator!r} is not one of: {', '.join(PROVIDERS)}")
-        s.provider = translator
-        if translator in ONLINE:
-            s.online_provider = translator
-    if env.get("READER_TARGET_LANG", "").strip():
-        s.target_lang = base_lang(env["READER_TARGET_LANG"])
-    if env.get("READER_LIBRE_URL", "").strip():
-        s.libre_url = env["READER_LIBRE_URL"].strip()
-        if translator not in ONLINE:
-            s.online_provider = "libre"
-    return s
 
 
 # --- language detection for und/mixed articles -----------------------------------------------------

@@ -19,6 +19,9 @@ Signals:
     status_changed(object): a :class:`TranslationStatus` for the translation bar.
     mode_requested(str): the pane should switch to this mode ("translation" for "always translate").
     availability_changed(bool, str): translation is (not) possible for the shown article, and why.
+    service_question(): a translation waits for the person to choose a service (nobody chose one and
+        no override is in force: the default would send the text to Google unasked); answer with
+        :meth:`TranslationController.service_chosen` or :meth:`TranslationController.drop_waiting`.
     selection_translated(str, str): (source text, translation) for the selection popup.
     selection_failed(str, str): (source text, a one-line message).
     packs_changed(object): the installed packs (a list of :class:`Pack`).
@@ -42,6 +45,7 @@ from reader.core.errors import ReaderError
 from reader.core.models import UNDETERMINED, Article, ListFilter
 from reader.core.settings import Settings
 from reader.core.storage import Library
+from reader.core.translation.config import provider_in_force, settings_with_env
 from reader.core.translation.packs import Pack, download_pack, install_pack, list_packs, remove_pack
 from reader.core.translation.providers import base_lang
 from reader.core.translation.service import (
@@ -50,7 +54,6 @@ from reader.core.translation.service import (
     ParagraphEvent,
     SelectionResult,
     TranslationService,
-    settings_with_env,
 )
 from reader.gui.langnames import language_name
 from reader.gui.tasks import Job, TaskCancelled, TaskContext, TaskRunner
@@ -176,6 +179,7 @@ class TranslationController(QObject):
     status_changed = Signal(object)
     mode_requested = Signal(str)
     availability_changed = Signal(bool, str)
+    service_question = Signal()
     selection_translated = Signal(str, str)
     selection_failed = Signal(str, str)
     packs_changed = Signal(object)
@@ -202,6 +206,7 @@ class TranslationController(QObject):
         self._gui_idle = threading.Event()  # set: the GUI has painted everything reported so far
         self._gui_idle.set()
         self._pack_job: Job | None = None
+        self._waiting: Callable[[], None] | None = None  # what waits for the service question's answer
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
         self._flush.setInterval(FLUSH_MS)
@@ -216,6 +221,41 @@ class TranslationController(QObject):
             article = self._state.article
             self._state = None
             self.open_article(article, wanted=False)
+
+    # --- the first-translation question -----------------------------------------------------------
+    def needs_service_choice(self) -> bool:
+        """Whether translating now would use a service nobody chose (the environment is read now)."""
+        return not provider_in_force(self.settings).chosen
+
+    def stored_key(self, provider: str) -> bool:
+        """Whether a key for ``provider`` is at hand (its override, the keyring or the user-only file)."""
+        try:
+            from reader.core.secrets import get_key
+
+            return bool(get_key(provider))
+        except ReaderError:
+            return False
+
+    def _ask(self, then: Callable[[], None]) -> bool:
+        """True (and ``then`` is kept, the question asked) when a service must be chosen first."""
+        if not self.needs_service_choice():
+            return False
+        self._waiting = then
+        self.service_question.emit()
+        return True
+
+    def service_chosen(self, settings: Settings) -> None:
+        """The question's answer (``settings`` carry it; the window saves them): do what waited."""
+        if settings is not self.settings:
+            self.update_settings(settings)
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and not self.needs_service_choice():
+            waiting()
+
+    def drop_waiting(self) -> None:
+        """The question was cancelled: what waited is not translated."""
+        self._waiting = None
+        self.emit_status()
 
     def target(self) -> str:
         return base_lang(self.service.settings.target_lang or "en")
@@ -327,6 +367,16 @@ class TranslationController(QObject):
     def _start(self, retranslate: bool | list[int] = False) -> None:
         st = self._state
         assert st is not None
+        article_id = st.article.id
+
+        def resume() -> None:
+            now = self._state
+            if now is not None and now.article.id == article_id and not now.running \
+                    and not self.unavailable_reason(now.article):
+                self._start(retranslate)
+
+        if self._ask(resume):
+            return
         self._generation += 1
         generation = self._generation
         st.running = True
@@ -455,7 +505,7 @@ class TranslationController(QObject):
         """Translate a selected piece of text (cached); answers with selection_translated/_failed.
         ``source``: its language when known (the article's, in the original view); else detected."""
         text = text.strip()
-        if not text:
+        if not text or self._ask(lambda: self.translate_selection(text, source)):
             return
         target, service = self.target(), self.service
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -169,13 +171,17 @@ class TagsDialog(QDialog):
 
 
 class PreferencesDialog(QDialog):
-    """General (theme, reading font and size, mark-read delay) and Translation tabs."""
+    """General (theme, reading font and size, mark-read delay) and Translation tabs.
+
+    Sized to its contents: as wide as the widest tab needs, as tall as the shown tab needs (the
+    hidden tab does not count, so General is not a short form in a tall empty box), and never so
+    small that a wrapped line is clipped (the minimum height follows the width).
+    """
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *,
                  translation: PackManager | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
-        self.setMinimumWidth(460)
         self._settings = settings
         self.translation_page = TranslationPrefsPage(settings, translation)
         form = QFormLayout()
@@ -213,6 +219,75 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
+        self._pages: list[QWidget] = [general, self.translation_page]
+        self._width = max(page.sizeHint().width() for page in self._pages)  # the widest tab's
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self._fit()
+
+    def _content_height(self, width: int, index: int | None = None) -> int:
+        """The height the shown tab needs at this dialog width (its wrapped lines included).
+
+        Worked out from the shown page itself: QTabWidget's size hint and height-for-width take
+        every page, hidden ones too, so the tall Translation page would keep General tall; the
+        minimum sizes honour the hidden pages' Ignored policy."""
+        layout = self.layout()
+        assert layout is not None
+        page = self._pages[self.tabs.currentIndex() if index is None else index]
+        stack_min = self._stack().minimumSizeHint()
+        margins = layout.contentsMargins()
+        page_width = width - margins.left() - margins.right() - self._tab_frame_width()
+        need = page.heightForWidth(page_width) if page.hasHeightForWidth() else -1
+        if need < 0:
+            need = page.sizeHint().height()
+        need = max(need, page.minimumSizeHint().height())
+        return layout.totalMinimumSize().height() - stack_min.height() + need
+
+    def _stack(self) -> QStackedWidget:
+        stack = self.tabs.findChild(QStackedWidget)
+        assert stack is not None
+        return stack
+
+    def _tab_frame_width(self) -> int:
+        return self.tabs.minimumSizeHint().width() - self._stack().minimumSizeHint().width()
+
+    def _fit(self, index: int | None = None) -> None:
+        """Only the shown tab counts towards the size; then the dialog takes the height it needs."""
+        current = self.tabs.currentIndex() if index is None else index
+        for i, page in enumerate(self._pages):
+            policy = QSizePolicy.Policy.Preferred if i == current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        layout = self.layout()
+        assert layout is not None
+        layout.invalidate()
+        layout.activate()
+        margins = layout.contentsMargins().left() + layout.contentsMargins().right()
+        width = max(self.width() if self.isVisible() else 0, self._width + margins + self._tab_frame_width(),
+                    layout.totalMinimumSize().width())
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width = min(width, screen.width())
+        height = self._content_height(width, current)
+        self.setMinimumHeight(height)
+        self.resize(width, height)
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        # the tab widget's sizes are stale until it has finished switching: fit when it has
+        QTimer.singleShot(0, self, lambda i=index: self._fit(i) if self.tabs.currentIndex() == i else None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.setMinimumHeight(self._content_height(event.size().width()))  # wrapped lines fit
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            # something inside grew (a status line appeared, a longer "In use" line): make room
+            need = self._content_height(self.width())
+            self.setMinimumHeight(need)
+            if self.height() < need:
+                self.resize(self.width(), need)
+        return handled
 
     def accept(self) -> None:
         problems = self.translation_page.store_keys()

@@ -11,7 +11,7 @@ Signals:
     tag_add_requested(str): a tag typed into the tag row.
     tag_remove_requested(str): the × of a tag chip.
     link_activated(str): a link in the byline was clicked.
-    paragraph_retry_requested(int): the inline Retry of a failed paragraph (index; -1 = the title).
+    paragraph_retry_requested(int): the marker of a failed paragraph was clicked (index; -1 = the title).
     ArticleBrowser.context_menu_about_to_show(QMenu, QPoint): the body's context menu is about to
         show (the point is in viewport coordinates; :meth:`ReaderPane.paragraph_at` maps it). The
         pane answers it by adding the sections registered with :meth:`ReaderPane.add_menu_section`.
@@ -73,7 +73,10 @@ from reader.gui.widgets.message_bar import MessageBar
 MODES = (("original", "Original"), ("translation", "Translation"), ("side_by_side", "Side by side"))
 MEASURE_CHARS = 70  # the reading measure: ~65-75 characters per line
 NO_ENGINE = "no translation engine is configured"
-RETRY_SCHEME = "reader-retry"  # href of a failed paragraph's inline Retry: reader-retry:<index>
+RETRY_SCHEME = "reader-retry"  # href of a failed paragraph's marker (a click retries): reader-retry:<index>
+#: A paragraph that could not be translated ends with this small, muted marker (the reason is in
+#: its tooltip and, once for all of them, in the translation bar, with Retry)
+FAILED_MARK = "⚠ not translated"
 #: Side by side is a stack of tables of this many rows (one looks like one table): Qt lays a table
 #: out as a whole, so a paragraph arriving re-lays out 16 rows, not the whole article.
 CHUNK_ROWS = 16
@@ -557,20 +560,17 @@ class ReaderPane(QWidget):
         else:
             confirm_open_link(self, url)
 
-    def _insert_error(self, cursor: QTextCursor, index: int, size: float) -> None:
-        """``⚠ Not translated: reason · Retry`` (Retry is a link the pane handles)."""
-        err_fmt = QTextCharFormat()
-        err_fmt.setFontPointSize(size * 0.8)
-        err_fmt.setFontFamilies([QFont().family()])
-        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        err_fmt.setForeground(QColor("#f08a80" if dark else "#a3261b"))
-        cursor.insertText(f"⚠ Not translated: {self._errors[index]}  ·  ", err_fmt)
-        link = QTextCharFormat(err_fmt)
-        link.setAnchor(True)
-        link.setAnchorHref(f"{RETRY_SCHEME}:{index}")
-        link.setFontUnderline(True)
-        link.setForeground(self.palette().color(QPalette.ColorRole.Link))
-        cursor.insertText("Retry", link)
+    def _insert_failed_mark(self, cursor: QTextCursor, index: int, size: float) -> None:
+        """:data:`FAILED_MARK`, small and muted: the reason goes in its tooltip, not in the text (the
+        translation bar says it once for the whole article, with Retry); clicking it retries."""
+        mark = QTextCharFormat()
+        mark.setFontPointSize(size * 0.75)
+        mark.setFontFamilies([QFont().family()])
+        mark.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        mark.setAnchor(True)
+        mark.setAnchorHref(f"{RETRY_SCHEME}:{index}")
+        mark.setToolTip(f"Not translated: {self._errors[index]}. Click to try again.")
+        cursor.insertText(FAILED_MARK, mark)
 
     def set_search_terms(self, terms: Sequence[Term]) -> None:
         """Highlight these search terms in the shown article (empty: none)."""
@@ -759,7 +759,7 @@ class ReaderPane(QWidget):
                         self._para_text.append(text)
                         cell_cursor.insertText(text, body_fmt)
                     elif not cell_text and i in self._errors:
-                        self._insert_error(cell_cursor, i, size)
+                        self._insert_failed_mark(cell_cursor, i, size)
                     else:
                         shown = cell_text or "…"
                         f = QTextCharFormat(body_fmt)
@@ -778,8 +778,8 @@ class ReaderPane(QWidget):
                 self._para_text.append(text)
                 cursor.insertText(text, body_fmt)
                 if i in failed and not (self._translated and i < len(self._translated) and self._translated[i]):
-                    cursor.insertBlock(para_block)
-                    self._insert_error(cursor, i, size)
+                    cursor.insertText("  ", body_fmt)
+                    self._insert_failed_mark(cursor, i, size)
         self.browser.apply_measure(doc)  # before it is shown: the document is laid out once
         self.browser.setDocument(doc)
         self.browser.apply_measure()

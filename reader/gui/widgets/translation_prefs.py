@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.errors import ReaderError
 from reader.core.settings import Settings
+from reader.core.translation.config import ProviderInForce, provider_in_force
 from reader.core.translation.packs import DEFAULT_PACKS_URL, KNOWN_FILES, Pack
 from reader.core.translation.providers import base_lang
 from reader.gui.langnames import language_label, language_name
@@ -65,6 +66,46 @@ def parse_languages(text: str) -> list[str]:
         if 2 <= len(code) <= 3 and code.isalpha() and base_lang(code) not in out:
             out.append(base_lang(code))
     return out
+
+
+SERVICE_NAMES = {"google": "Google", "mymemory": "MyMemory", "libre": "LibreTranslate", "deepl": "DeepL"}
+
+
+def service_name(online: str, libre_url: str = "") -> str:
+    """``LibreTranslate at http://…`` / ``Google``: an online service as the person knows it."""
+    if online == "libre":
+        return f"LibreTranslate at {libre_url}" if libre_url else "LibreTranslate (no server URL set)"
+    return SERVICE_NAMES.get(online, online)
+
+
+def pair_names(pairs: Sequence[str]) -> str:
+    """``Portuguese → English, Romanian → English`` for installed pack pairs (``pten``, ``roen``)."""
+    return ", ".join(f"{language_name(p[:2])} → {language_name(p[2:])}" for p in pairs)
+
+
+def in_force_text(info: ProviderInForce, pairs: Sequence[str] = ()) -> str:
+    """What translates now and why, in words: ``In use: LibreTranslate at http://…, set by
+    READER_LIBRE_URL. …``; ``pairs``: the installed offline packs."""
+    if info.set_by:
+        why = "set by " + " and ".join(info.set_by)
+    elif info.chosen:
+        why = "chosen in Preferences"
+    else:
+        why = "the default; the first translation asks which service to use"
+    if info.provider == "offline":
+        text = f"In use: offline packs only ({why}); the text stays on this computer."
+        if not pairs:
+            text += " No pack is installed yet."
+    elif info.provider == "auto" and pairs:
+        text = (f"In use: an offline pack where one covers the languages ({pair_names(pairs)}), "
+                f"else {service_name(info.online, info.libre_url)}, {why}.")
+    else:
+        text = f"In use: {service_name(info.online, info.libre_url)}, {why}."
+        if info.provider == "auto":
+            text += " No offline pack is installed."
+    if info.set_by:
+        text += " While it is set, it overrides the choice below."
+    return text
 
 
 def _key_status(provider: str) -> str:
@@ -112,16 +153,27 @@ class TranslationPrefsPage(QWidget):
         layout.addWidget(self._init_services(settings))
         layout.addWidget(self._init_packs())
         layout.addStretch(1)
-        self._on_provider_changed()
+        self._chosen = False  # the person changed the provider or the online service here
+        self._initial_choice = (self.provider.currentData(), self.online.currentData())
         self.controller = controller
+        self._on_provider_changed()
         if controller is not None:
             self._bind(controller)
             self.set_packs(controller.packs())
+        else:
+            self._fit_pack_list()
+            self._show_in_force()
 
     # --- building -----------------------------------------------------------------------------------
     def _init_general(self, settings: Settings) -> QGroupBox:
         box = QGroupBox("Translation", self)
-        form = QFormLayout(box)
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        outer.addLayout(form)
+        self.in_force = QLabel(box)
+        self.in_force.setObjectName("providerInForce")
+        self.in_force.setWordWrap(True)
+        self.in_force.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.target = QComboBox(box)
         self.target.setEditable(True)
         for code in COMMON_LANGS:
@@ -140,6 +192,7 @@ class TranslationPrefsPage(QWidget):
         for key, label in ONLINE_LABELS:
             self.online.addItem(label, key)
         self.online.setCurrentIndex(max(0, self.online.findData(settings.online_provider)))
+        self.online.currentIndexChanged.connect(self._on_online_changed)
         self.always = QLineEdit(", ".join(settings.always_translate), box)
         self.always.setPlaceholderText("language codes, e.g. ro, lt")
         self.always.setToolTip("Articles in these languages open translated")
@@ -151,13 +204,19 @@ class TranslationPrefsPage(QWidget):
         form.addRow("&Online service", self.online)
         form.addRow("&Always translate", self.always)
         form.addRow("&Never translate", self.never)
-        return box
+        outer.addWidget(self.in_force)  # under the form, not in it: a form's spanning row gets a
+        return box  # height for another width than its own, and its wrapped lines were clipped
 
     def _init_services(self, settings: Settings) -> QGroupBox:
         box = QGroupBox("Online services", self)
-        form = QFormLayout(box)
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        outer.addLayout(form)
         self.libre_url = QLineEdit(settings.libre_url, box)
-        self.libre_url.setPlaceholderText("https://libretranslate.example.org/")
+        env_url = os.environ.get("READER_LIBRE_URL", "").strip()
+        self.libre_url.setPlaceholderText(f"{env_url} (from READER_LIBRE_URL)" if env_url
+                                          else "https://libretranslate.example.org/")
+        self.libre_url.textChanged.connect(self._show_in_force)
         self.libre_key = self._key_field("libre", box)
         self.deepl_key = self._key_field("deepl", box)
         self.mymemory_email = QLineEdit(settings.mymemory_email, box)
@@ -175,13 +234,16 @@ class TranslationPrefsPage(QWidget):
             where = backend_name()
         except ReaderError:
             where = "a file only you can read"
-        note = QLabel(f"Keys are kept in {where}, never in the library or its backups.", box)
-        note.setObjectName("hint")
-        note.setWordWrap(True)
+        # the note has a line of its own, the whole width, under the form: in a form row beside the
+        # button it got one line's height whatever its wrapped text needed, and was clipped
+        self.key_note = QLabel(f"Keys are kept in {where}, never in the library or its backups.", box)
+        self.key_note.setObjectName("hint")
+        self.key_note.setWordWrap(True)
+        self.key_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
-        row.addWidget(note, 1)
-        row.addWidget(forget)
-        form.addRow("", row)
+        row.addWidget(self.key_note, 1)
+        row.addWidget(forget, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(row)
         return box
 
     def _key_field(self, provider: str, parent: QWidget) -> QLineEdit:
@@ -195,7 +257,6 @@ class TranslationPrefsPage(QWidget):
         layout = QVBoxLayout(box)
         self.pack_list = QListWidget(box)
         self.pack_list.setObjectName("packList")
-        self.pack_list.setMaximumHeight(110)
         layout.addWidget(self.pack_list)
         row = QHBoxLayout()
         self.install_file_button = QPushButton("Install Pack…", box)
@@ -209,6 +270,8 @@ class TranslationPrefsPage(QWidget):
         row.addWidget(self.install_folder_button)
         row.addWidget(self.remove_button)
         row.addStretch(1)
+        layout.addLayout(row)
+        row = QHBoxLayout()  # downloading on a row of its own: the page stays narrow
         self.download_pair = QComboBox(box)
         for pair in known_pairs():
             self.download_pair.addItem(f"{language_name(pair[:2])} → {language_name(pair[2:])}", pair)
@@ -217,6 +280,7 @@ class TranslationPrefsPage(QWidget):
         self.download_button.clicked.connect(self._on_download_clicked)
         row.addWidget(self.download_pair)
         row.addWidget(self.download_button)
+        row.addStretch(1)
         layout.addLayout(row)
         self.pack_progress = QProgressBar(box)
         self.pack_progress.setTextVisible(True)
@@ -226,6 +290,7 @@ class TranslationPrefsPage(QWidget):
         self.pack_status.setObjectName("packStatus")
         self.pack_status.setWordWrap(True)
         self.pack_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pack_status.hide()  # shown with something to say (an empty line is just a gap)
         layout.addWidget(self.pack_status)
         return box
 
@@ -253,6 +318,19 @@ class TranslationPrefsPage(QWidget):
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.pack_list.addItem(item)
         self.remove_button.setEnabled(bool(packs))
+        self._fit_pack_list()
+        self._show_in_force()
+
+    def _say(self, text: str) -> None:
+        """The pack status line (hidden while there is nothing to say)."""
+        self.pack_status.setText(text)
+        self.pack_status.setVisible(bool(text))
+
+    def _fit_pack_list(self) -> None:
+        """As tall as its rows (two to four; more scroll), not a fixed empty box."""
+        rows = min(max(self.pack_list.count(), 2), 4)
+        row = max(self.pack_list.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        self.pack_list.setFixedHeight(rows * row + 2 * self.pack_list.frameWidth() + 4)
 
     def installed_pairs(self) -> list[str]:
         pairs = (self.pack_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.pack_list.count()))
@@ -266,7 +344,7 @@ class TranslationPrefsPage(QWidget):
         self.install_requested.emit(path)
 
     def _busy(self, text: str) -> None:
-        self.pack_status.setText(text)
+        self._say(text)
         self.pack_progress.setRange(0, 0)
         self.pack_progress.show()
         for b in (self.install_file_button, self.install_folder_button, self.remove_button, self.download_button):
@@ -285,15 +363,15 @@ class TranslationPrefsPage(QWidget):
             self.pack_progress.setFormat(f"{name}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
         else:
             self.pack_progress.setRange(0, 0)
-        self.pack_status.setText(f"Downloading {name}…")
+        self._say(f"Downloading {name}…")
 
     def show_done(self, message: str) -> None:
         self._idle()
-        self.pack_status.setText(message)
+        self._say(message)
 
     def show_failure(self, message: str) -> None:
         self._idle()
-        self.pack_status.setText(f"Not done: {message}")
+        self._say(f"Not done: {message}")
 
     def _on_install_file_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Install a language pack", "", PACK_FILTER)
@@ -306,7 +384,7 @@ class TranslationPrefsPage(QWidget):
         item = self.pack_list.currentItem() or (self.pack_list.item(0) if self.pack_list.count() == 1 else None)
         pair = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if not pair:
-            self.pack_status.setText("Choose a pack to remove.")
+            self._say("Choose a pack to remove.")
             return
         self._busy(f"Removing {pair}…")
         self.remove_requested.emit(str(pair))
@@ -320,6 +398,21 @@ class TranslationPrefsPage(QWidget):
     # --- settings -----------------------------------------------------------------------------------
     def _on_provider_changed(self) -> None:
         self.online.setEnabled(self.provider.currentData() == "auto")
+        self._on_online_changed()
+
+    def _on_online_changed(self) -> None:
+        if hasattr(self, "_initial_choice"):
+            now = (self.provider.currentData(), self.online.currentData())
+            self._chosen = self._chosen or now != self._initial_choice
+        self._show_in_force()
+
+    def _show_in_force(self) -> None:
+        """The line that says which service translates (the environment's overrides included) and why;
+        it follows the choices on this page before OK."""
+        if not hasattr(self, "pack_list"):
+            return  # still being built
+        info = provider_in_force(self.apply(self._settings))
+        self.in_force.setText(in_force_text(info, self.installed_pairs()))
 
     def _on_forget_clicked(self) -> None:
         self._forget = {"libre", "deepl"}
@@ -345,6 +438,7 @@ class TranslationPrefsPage(QWidget):
             online = provider
         return replace(
             settings, target_lang=self.target_lang(), provider=provider, online_provider=online,
+            service_chosen=settings.service_chosen or self._chosen,
             libre_url=self.libre_url.text().strip(), mymemory_email=self.mymemory_email.text().strip(),
             always_translate=parse_languages(self.always.text()), never_translate=parse_languages(self.never.text()),
         )
