@@ -96,8 +96,10 @@ class ReaderApp:
         self.translation.close()
 
 
-def build(db_path: str | Path, *, settings: Settings | None = None, theme: str | None = None) -> ReaderApp:
+def build(db_path: str | Path, *, settings: Settings | None = None, theme: str | None = None,
+          window_state: QSettings | None = None) -> ReaderApp:
     """Build (not show) a window on the library at ``db_path``. Raises ReaderError if it cannot open.
+    ``window_state``: where the window keeps its layout (default: the person's ``window.ini``).
 
     Changes nothing process-wide: see :func:`tune_process`."""
     from reader.gui.controllers.annotations import AnnotationsController
@@ -122,7 +124,7 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     tags = TagsController(runner, parent=controller)
     files = LibraryFilesController(runner, parent=controller)
     controllers = Controllers(controller, translation, annotations, tags, undo, files)
-    window = MainWindow(controllers, settings, ui_state())
+    window = MainWindow(controllers, settings, window_state if window_state is not None else ui_state())
     window.setWindowIcon(window_icon())
     return ReaderApp(runner, controller, translation, annotations, tags, undo, window)
 
@@ -299,9 +301,14 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
     single = not (screenshot or smoke)  # one window per library (a screenshot or smoke run is its own)
     if single and (handed := _hand_over(db_path, files)) is not None:
         return handed
+    # A screenshot or smoke run shows the default layout and leaves the person's window state alone
+    # (it resizes the window to 1280x800: that must not become their saved geometry).
+    state_dir = None if single else tempfile.mkdtemp(prefix="reader-state-")
+    window_state = None if state_dir is None else QSettings(str(Path(state_dir) / "window.ini"),
+                                                             QSettings.Format.IniFormat)
     while True:
         try:
-            parts = build(db_path, theme=theme)
+            parts = build(db_path, theme=theme, window_state=window_state)
             break
         except ReaderError as exc:
             sys.stderr.write(f"reader: {exc}\n")
@@ -357,6 +364,7 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
     if not (screenshot or smoke):
         window.save_state()
     parts.close()
-    if temp_dir:
-        shutil.rmtree(temp_dir, ignore_errors=True)
+    for folder in (temp_dir, state_dir):
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
     return status["code"]

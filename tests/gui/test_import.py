@@ -106,6 +106,24 @@ def test_screenshot_writes_a_png(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_screenshot_neither_reads_nor_writes_the_persons_window_state(tmp_path: Path) -> None:
+    """A screenshot shows the default layout (not the person's open panel or two-line rows) and
+    leaves their window.ini byte for byte as it was (it used to save its 1280x800 geometry there)."""
+    config = tmp_path / "config"
+    config.mkdir()
+    ini = config / "window.ini"
+    ini.write_text("[annotations]\npanel_visible=true\n\n[list]\ntwo_line=true\n", encoding="utf-8")
+    before = ini.read_bytes()
+    out = tmp_path / "shot.png"
+    proc = _run_reader(["--db", str(tmp_path / "s.db"), "--screenshot", str(out)], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert ini.read_bytes() == before
+    image = QImage(str(out))
+    # the default layout: no panel at the right edge, so the reader pane's white page reaches it
+    right = image.pixelColor(image.width() - 30, image.height() // 2)
+    assert right.lightness() > 200
+
+
 def test_smoke_exits_zero(tmp_path: Path) -> None:
     proc = _run_reader(["--smoke"], tmp_path)
     assert proc.returncode == 0, proc.stderr
