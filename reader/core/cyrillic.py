@@ -128,8 +128,15 @@ _HR_LATN_STEMS = (
     "svib", "lipanj", "lipnj", "srpanj", "srpnj", "kolovoz", "rujan", "rujn", "listopad", "studenog",
     "prosin", "ljeto", "ljeta", "ljetn",
 )
-_SR_LATN_STEM_RE = re.compile("(?:" + "|".join(sorted(_SR_LATN_STEMS, key=len, reverse=True)) + ")")
-_HR_LATN_STEM_RE = re.compile("(?:" + "|".join(sorted(_HR_LATN_STEMS, key=len, reverse=True)) + ")")
+
+
+def _beginnings(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern matching a word that begins with any of ``stems`` (longest tried first)."""
+    return re.compile("(?:" + "|".join(sorted(stems, key=len, reverse=True)) + ")")
+
+
+_SR_LATN_STEM_RE = _beginnings(_SR_LATN_STEMS)
+_HR_LATN_STEM_RE = _beginnings(_HR_LATN_STEMS)
 # "wants to return" is "želi da se vrati" in Serbian and "želi se vratiti" in Croatian: a verb of
 # wanting, being able or starting followed by "da" and a present-tense verb counts as a Serbian cue.
 _SR_DA_RE = re.compile(

@@ -1,4 +1,6 @@
-"""Import progress in the status bar: "Importing 12 / 40", a progress bar and Cancel.
+"""Import progress in the status bar: "Importing 12 / 40", a progress bar and Cancel — the file jobs'
+:class:`~reader.gui.widgets.task_progress.TaskProgress` with the import's own counting (the total
+may be unknown at first).
 
 Signals:
     cancel_requested(): the Cancel button was clicked.
@@ -6,33 +8,20 @@ Signals:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
+
+from reader.gui.widgets.task_progress import TaskProgress
 
 
-class ImportProgress(QWidget):
+class ImportProgress(TaskProgress):
     """Hidden until an import starts. See the module docstring."""
-
-    cancel_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("importProgress")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.label = QLabel(self)
-        self.bar = QProgressBar(self)
-        self.bar.setFixedWidth(160)
-        self.bar.setTextVisible(False)
-        self.cancel = QPushButton("Cancel", self)
-        self.cancel.clicked.connect(lambda _=False: self.cancelling())
-        self.cancel.clicked.connect(self.cancel_requested)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel)
-        self.hide()
+        self.cancel.setObjectName("")
 
-    def start(self, total: int | None) -> None:
+    def start(self, total: int | None) -> None:  # type: ignore[override]
         self.bar.setRange(0, total or 0)
         self.bar.setValue(0)
         self.label.setText("Importing…")
@@ -44,10 +33,3 @@ class ImportProgress(QWidget):
             self.bar.setRange(0, total)
         self.bar.setValue(done)
         self.label.setText(f"Importing {done:,} / {total:,}" if total else f"Importing {done:,}…")
-
-    def cancelling(self) -> None:
-        self.cancel.setEnabled(False)
-        self.label.setText("Cancelling…")
-
-    def finish(self) -> None:
-        self.hide()

@@ -1,5 +1,5 @@
 """Progress of one long file job in the status bar ("Exporting 12 / 40", a bar, Cancel): the
-export, backup and restore of the File menu (the import has its own, :mod:`.import_progress`).
+export, backup and restore of the File menu, and (with its own counting) the import: :mod:`.import_progress`.
 
 Signals:
     cancel_requested(): the Cancel button was clicked.
