@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reader.core.errors import ImportSkipped
 from reader.core.importers.encoding import DecodedText, decode_bytes, sniff_binary
-from reader.core.models import ParsedArticle
+from reader.core.models import ParsedArticle, ParsedBlock
 
 #: Files larger than this (20 MB) are skipped.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -73,7 +73,7 @@ def parse_file(path: Path, *, encoding: str | None = None) -> ParsedArticle:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportSkipped(f"cannot read the file: {exc.strerror or exc}") from None
-    return parse_bytes(data, printable_path(path.name), encoding=encoding)
+    return parse_bytes(data, printable_path(path.name), encoding=encoding, folder=path.parent)
 
 
 def printable_path(path: str | Path) -> str:
@@ -104,9 +104,11 @@ def printable_path(path: str | Path) -> str:
     return "".join(out)
 
 
-def parse_bytes(data: bytes, file_name: str, *, encoding: str | None = None) -> ParsedArticle:
+def parse_bytes(data: bytes, file_name: str, *, encoding: str | None = None,
+                folder: Path | None = None) -> ParsedArticle:
     """Parse a file's content; ``file_name`` (its extension) picks the importer; ``encoding``
-    overrides the guessed (or declared) one."""
+    overrides the guessed (or declared) one; ``folder`` is where the file's relative pictures are
+    read from (None: nowhere, they are kept as not available)."""
     kind = SUPPORTED_SUFFIXES.get(Path(file_name).suffix.lower())
     if kind is None:
         reason = sniff_binary(data)
@@ -118,7 +120,7 @@ def parse_bytes(data: bytes, file_name: str, *, encoding: str | None = None) -> 
         )
     if kind == "text" and _HTML_START.match(data[:2048]):
         kind = "html"
-    return neutralize(_IMPORTERS[kind](data, file_name, encoding))
+    return neutralize(_IMPORTERS[kind](data, file_name, encoding, folder))
 
 
 #: C0 and C1 control characters and DEL, removed (tab and newline are kept in paragraphs; in a
@@ -150,6 +152,7 @@ def neutralize(parsed: ParsedArticle) -> ParsedArticle:
     from reader.core.importers.text import shorten, title_from_text
 
     paragraphs = tuple(p for p in (_CONTROLS.sub("", p).strip() for p in parsed.paragraphs) if p)
+    blocks = _neutral_blocks(parsed.blocks) if paragraphs != parsed.paragraphs else parsed.blocks
     if not paragraphs:
         raise ImportSkipped("no article text found (only control characters)")
     title = shorten(clean_line(parsed.title), MAX_TITLE_CHARS)
@@ -169,7 +172,23 @@ def neutralize(parsed: ParsedArticle) -> ParsedArticle:
     ):
         return parsed
     return dataclasses.replace(parsed, title=title, paragraphs=paragraphs, source=source or None,
-                               tags=tuple(tags), url=url)
+                               tags=tuple(tags), url=url, blocks=blocks)
+
+
+def _neutral_blocks(blocks: tuple[ParsedBlock, ...]) -> tuple[ParsedBlock, ...]:
+    """The blocks with their texts cleaned like the paragraphs (a block left without text goes,
+    an image stays without its caption)."""
+    out: list[ParsedBlock] = []
+    for block in blocks:
+        if not block.text:
+            out.append(block)
+            continue
+        text = _CONTROLS.sub("", block.text).strip()
+        if text:
+            out.append(block if text == block.text else dataclasses.replace(block, text=text))
+        elif block.kind == "image":
+            out.append(dataclasses.replace(block, text=""))
+    return tuple(out)
 
 
 #: Most lines of text (blank runs counted once) a .txt or .md file may have: every line is a
@@ -190,27 +209,31 @@ def _with_encoding(parsed: ParsedArticle, decoded: DecodedText) -> ParsedArticle
                                encoding_alternatives=decoded.alternatives if decoded.ambiguous else ())
 
 
-def _parse_text(data: bytes, file_name: str, encoding: str | None = None) -> ParsedArticle:
+def _parse_text(data: bytes, file_name: str, encoding: str | None = None,
+                folder: Path | None = None) -> ParsedArticle:
     from reader.core.importers.text import parse_text
 
     decoded = decode_bytes(data, encoding=encoding)
     return _with_encoding(parse_text(_within_line_budget(decoded.text), file_name=file_name), decoded)
 
 
-def _parse_markdown(data: bytes, file_name: str, encoding: str | None = None) -> ParsedArticle:
+def _parse_markdown(data: bytes, file_name: str, encoding: str | None = None,
+                    folder: Path | None = None) -> ParsedArticle:
     from reader.core.importers.markdown_file import parse_markdown
 
     decoded = decode_bytes(data, encoding=encoding)
-    return _with_encoding(parse_markdown(_within_line_budget(decoded.text), file_name=file_name), decoded)
+    return _with_encoding(parse_markdown(_within_line_budget(decoded.text), file_name=file_name, folder=folder),
+                          decoded)
 
 
-def _parse_html(data: bytes, file_name: str, encoding: str | None = None) -> ParsedArticle:
+def _parse_html(data: bytes, file_name: str, encoding: str | None = None,
+                folder: Path | None = None) -> ParsedArticle:
     from reader.core.importers.html_file import parse_html
 
-    return parse_html(data, file_name=file_name, encoding=encoding)
+    return parse_html(data, file_name=file_name, encoding=encoding, folder=folder)
 
 
-_IMPORTERS: dict[str, Callable[[bytes, str, str | None], ParsedArticle]] = {
+_IMPORTERS: dict[str, Callable[[bytes, str, str | None, Path | None], ParsedArticle]] = {
     "text": _parse_text,
     "markdown": _parse_markdown,
     "html": _parse_html,

@@ -28,8 +28,10 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -37,10 +39,11 @@ from lxml import html as lxml_html
 
 from reader.core.errors import ImportSkipped
 from reader.core.importers.encoding import decode_bytes
+from reader.core.importers.images import ArticleImages, srcset_candidates
 from reader.core.importers.markdown_file import parse_any_date
 from reader.core.importers.text import MAX_CLUTTER_LINES, fold, is_credit, is_teaser_marker, title_from_text
 from reader.core.language import language_code
-from reader.core.models import ParsedArticle
+from reader.core.models import ParsedArticle, ParsedBlock, ParsedImage
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -76,10 +79,14 @@ def _trafilatura_config() -> Any:
     return _config
 
 
-def parse_html(data: bytes, *, file_name: str | None = None, encoding: str | None = None) -> ParsedArticle:
+def parse_html(data: bytes, *, file_name: str | None = None, encoding: str | None = None,
+               folder: Path | None = None, base_url: str | None = None) -> ParsedArticle:
     """Parse a saved web page. Raises :class:`ImportSkipped` when it holds no article text.
 
-    ``encoding`` (a person's override) beats the page's own ``<meta charset>``."""
+    ``encoding`` (a person's override) beats the page's own ``<meta charset>``. Pictures are read
+    from ``folder`` (the page's folder: relative paths under it only) and ``data:`` URIs; remote
+    ones are kept as not available. ``base_url`` (a page fetched by the feeds): relative pictures
+    become absolute URLs with ``data=None``, for the feeds to fetch."""
     decoded = decode_bytes(data, declared=sniff_charset(data[:4096]), encoding=encoding)
     text = decoded.text
     if "<" not in text:
@@ -88,34 +95,51 @@ def parse_html(data: bytes, *, file_name: str | None = None, encoding: str | Non
     if tags > MAX_HTML_TAGS:  # even the plain pass takes ~8 us a tag: 6.6M empty <p> would be ~55 s
         raise ImportSkipped(f"too many HTML tags for an article ({tags:,} > {MAX_HTML_TAGS:,})")
     text = limit_attributes(text)
+    text, pictures = tag_pictures(text)
     try:
         tree = lxml_html.document_fromstring(text.encode("utf-8"), parser=_parser())
     except (etree.ParserError, ValueError) as exc:
         raise ImportSkipped(f"unreadable HTML: {exc}") from None
     meta = _page_metadata(tree)
     headings, ld_headline = _headings(tree, meta.get("site")), _json_ld_headline(tree)
+    collector = ArticleImages(folder, base_url)
+    resolver = _PictureResolver(tree, pictures, collector)
     if within_trafilatura_budget(text):
-        paragraphs, extracted_title, extracted_date, extracted_lang = _trafilatura(text)
+        blocks, extracted_title, extracted_date, extracted_lang = _trafilatura(text, resolver)
     else:  # too many elements for trafilatura's time: the plain pass below reads the page
-        paragraphs, extracted_title, extracted_date, extracted_lang = [], None, None, None
-    if not paragraphs:
-        paragraphs = _fallback_paragraphs(tree)
-    if not paragraphs:
+        blocks, extracted_title, extracted_date, extracted_lang = [], None, None, None
+    if not _texts(blocks):
+        blocks = _fallback_blocks(tree, resolver)
+    if not _texts(blocks):
         flat = flatten_deep_nesting(text)
         if flat is not None:  # nested deeper than the parsers go: read the page with the excess removed
             try:
-                paragraphs = _fallback_paragraphs(lxml_html.document_fromstring(flat.encode("utf-8"), parser=_parser()))
+                flat_tree = lxml_html.document_fromstring(flat.encode("utf-8"), parser=_parser())
+                blocks = _fallback_blocks(flat_tree, _PictureResolver(flat_tree, pictures, collector))
             except (etree.ParserError, ValueError):
-                paragraphs = []
+                blocks = []
     title = choose_title(meta, headings, ld_headline, extracted_title)
+    paragraphs = _texts(blocks)
     if paragraphs:
-        paragraphs = clean_lead(paragraphs, title)  # before credits go: it drops their captions too
-    if len(paragraphs) <= MAX_CLUTTER_LINES:  # the same budget as plain text's clutter rules
-        paragraphs = [p for p in paragraphs if not is_credit(p) and not is_teaser_marker(p)]
+        kept = clean_lead(paragraphs, title)  # before credits go: it drops their captions too
+        blocks = _drop_leading_texts(blocks, len(paragraphs) - len(kept))
+    blocks = _lead_pictures_without_captions(blocks)
+    if len(_texts(blocks)) <= MAX_CLUTTER_LINES:  # the same budget as plain text's clutter rules
+        kept_blocks: list[ParsedBlock] = []
+        for b in blocks:
+            if b.text and (is_credit(b.text) or is_teaser_marker(b.text)):
+                stripped = _without_text(b)
+                if stripped is not None:
+                    kept_blocks.append(stripped)
+            else:
+                kept_blocks.append(b)
+        blocks = kept_blocks
+    paragraphs = _texts(blocks)
     if not paragraphs:
         raise ImportSkipped("no article text found in the HTML page")
     if not title:
         title = title_from_text(paragraphs[0])
+    blocks, images = _renumber(blocks, collector)
     return ParsedArticle(
         title=_WS.sub(" ", title).strip(),
         paragraphs=tuple(paragraphs),
@@ -126,7 +150,156 @@ def parse_html(data: bytes, *, file_name: str | None = None, encoding: str | Non
         file_name=file_name,
         encoding=decoded.encoding,
         encoding_alternatives=decoded.alternatives if decoded.ambiguous else (),
+        blocks=tuple(blocks),
+        images=images,
     )
+
+
+def _texts(blocks: list[ParsedBlock]) -> list[str]:
+    return [b.text for b in blocks if b.text]
+
+
+def _without_text(block: ParsedBlock) -> ParsedBlock | None:
+    """The block with its text left out: an image keeps its picture (without the caption), any
+    other block goes."""
+    if block.kind == "image":
+        return ParsedBlock(kind="image", image=block.image, alt=block.alt)
+    return None
+
+
+def _lead_pictures_without_captions(blocks: list[ParsedBlock]) -> list[ParsedBlock]:
+    """Pictures before the article's first text keep their caption as alt text only: the text
+    starts with the article, as it did before pictures were kept (a lead photo's caption is not
+    its first paragraph)."""
+    out = list(blocks)
+    for i, block in enumerate(out):
+        if block.text and block.kind != "image":
+            break
+        if block.kind == "image" and block.text:
+            out[i] = ParsedBlock(kind="image", image=block.image, alt=block.alt or block.text)
+    return out
+
+
+def _drop_leading_texts(blocks: list[ParsedBlock], count: int) -> list[ParsedBlock]:
+    """``blocks`` with the text of the first ``count`` blocks that have text left out."""
+    if count <= 0:
+        return blocks
+    out: list[ParsedBlock] = []
+    for block in blocks:
+        if count and block.text:
+            count -= 1
+            stripped = _without_text(block)
+            if stripped is not None:
+                out.append(stripped)
+            continue
+        out.append(block)
+    return out
+
+
+def _renumber(blocks: list[ParsedBlock], collector: ArticleImages) -> tuple[list[ParsedBlock], tuple[ParsedImage, ...]]:
+    """Blocks and the pictures they still use (in block order, each once), indices renumbered."""
+    used: dict[int, int] = {}
+    images: list[ParsedImage] = []
+    out: list[ParsedBlock] = []
+    for block in blocks:
+        if block.kind == "image" and block.image is not None:
+            new = used.get(block.image)
+            if new is None:
+                new = used[block.image] = len(images)
+                images.append(collector.images[block.image])
+            if new != block.image:
+                block = ParsedBlock(kind="image", text=block.text, image=new, alt=block.alt)
+        out.append(block)
+    return out, tuple(images)
+
+
+# --- pictures: every <img> tagged before parsing, so trafilatura keeps it and we know which it was --
+#: The src a picture is given for the parsers: trafilatura keeps an <img> only when its src looks
+#: like an image file (no data: URI, no .svg, no address without an extension).
+PICTURE_PLACEHOLDER = "reader-picture-{}.png"
+_PLACEHOLDER = re.compile(r"^reader-picture-(\d+)\.png$")
+_IMG_TAG = re.compile(
+    r"<img\b((?:\s*+[^\s\"'<>/=]++(?:\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))?+|\s*+/(?!>))*+)\s*+/?>",
+    re.IGNORECASE)
+_IMG_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]++)(?:\s*+=\s*+("[^"]*+"|'[^']*+'|[^\s"'=<>`]++))?+""")
+_SOURCE_ATTRIBUTES = frozenset(("src", "srcset", "data-srcset", "data-lazy-srcset"))
+#: Most <img> tags read (the pictures' own caps are far lower: see reader.core.importers.images).
+MAX_PICTURE_TAGS = 20_000
+
+
+def tag_pictures(text: str) -> tuple[str, list[dict[str, str]]]:
+    """The page with each ``<img>``'s sources replaced by a placeholder (see
+    :data:`PICTURE_PLACEHOLDER`), and each picture's original attributes (names lower-cased, values
+    unescaped), in order. Linear; the page is returned unchanged when it has no ``<img``."""
+    if "<img" not in text and "<IMG" not in text and "<Img" not in text:
+        return text, []
+    pictures: list[dict[str, str]] = []
+
+    def replace(m: re.Match[str]) -> str:
+        if len(pictures) >= MAX_PICTURE_TAGS:
+            return " "
+        attrs: dict[str, str] = {}
+        kept: list[str] = []
+        for a in _IMG_ATTRIBUTE.finditer(m.group(1)):
+            name = a.group(1).lower()
+            raw = a.group(2) or ""
+            if raw[:1] in ("'", '"'):
+                raw = raw[1:-1]
+            attrs.setdefault(name, html_lib.unescape(raw) if "&" in raw else raw)
+            if name in _SOURCE_ATTRIBUTES or name.startswith("data-src"):
+                continue
+            kept.append(" " + a.group(0))
+        placeholder = PICTURE_PLACEHOLDER.format(len(pictures))
+        pictures.append(attrs)
+        return f'<img src="{placeholder}"{"".join(kept)}>'
+
+    return _IMG_TAG.sub(replace, text), pictures
+
+
+class _PictureResolver:
+    """Turns a picture the parsers kept (its placeholder) into an image block's picture and caption."""
+
+    def __init__(self, tree: Any, pictures: list[dict[str, str]], collector: ArticleImages) -> None:
+        self.tree = tree
+        self.pictures = pictures
+        self.collector = collector
+        self._elements: dict[str, Any] | None = None
+
+    def _element(self, placeholder: str) -> Any:
+        if self._elements is None:
+            self._elements = {}
+            for el in self.tree.iter("img"):
+                src = el.get("src")
+                if src and src not in self._elements:
+                    self._elements[src] = el
+        return self._elements.get(placeholder)
+
+    def block(self, src: str | None, alt: str | None = None) -> ParsedBlock | None:
+        """The image block for a picture whose (placeholder) src is ``src``; None: no block."""
+        m = _PLACEHOLDER.match(src or "")
+        if m is None or int(m.group(1)) >= len(self.pictures):
+            index = self.collector.add([src], alt or "")
+            return None if index is None else ParsedBlock(kind="image", image=index, alt=alt or "")
+        attrs = self.pictures[int(m.group(1))]
+        el = self._element(src or "")
+        caption = ""
+        candidates = srcset_candidates(attrs.get("srcset") or attrs.get("data-srcset") or attrs.get("data-lazy-srcset"))
+        if el is not None:
+            figure = next(el.iterancestors("figure"), None)
+            if figure is not None:
+                cap = figure.find(".//figcaption")
+                if cap is not None:
+                    caption = figure_caption(cap)
+            parent = el.getparent()
+            if parent is not None and parent.tag == "picture":
+                for source in parent.iter("source"):
+                    candidates += srcset_candidates(source.get("srcset"))
+        srcs = [attrs.get("src")] + [v for k, v in attrs.items() if k.startswith("data-src") and "srcset" not in k]
+        alt_text = attrs.get("alt") or ""
+        index = self.collector.add(srcs, alt_text, candidates, (attrs.get("width"), attrs.get("height")))
+        if index is None:
+            return None
+        return ParsedBlock(kind="image", text=caption, image=index, alt=" ".join(alt_text.split()))
 
 
 #: Elements nested deeper than this are unwrapped (their text kept) before parsing again: libxml2
@@ -232,7 +405,25 @@ def within_trafilatura_budget(text: str) -> bool:
     return text.count("<") <= MAX_TRAFILATURA_TAGS
 
 
-def _trafilatura(text: str) -> tuple[list[str], str | None, str | None, str | None]:
+_CAPTION_PARTS = frozenset(("span", "small", "cite", "br", "p", "div", "em", "i"))
+
+
+def figure_caption(el: Any) -> str:
+    """A ``<figcaption>``'s text without the photo credit in it (``<span class=credit>Foto: X</span>``)."""
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str):
+            value = _WS.sub(" ", child.text_content()).strip()
+            spaced = child.tag in _CAPTION_PARTS
+            if value and not is_credit(value) and "credit" not in (child.get("class") or "").lower():
+                parts.append(f" {value} " if spaced else value)
+            elif spaced:
+                parts.append(" ")
+        parts.append(child.tail or "")
+    return _WS.sub(" ", "".join(parts)).strip()[:2000]
+
+
+def _trafilatura(text: str, pictures: _PictureResolver) -> tuple[list[ParsedBlock], str | None, str | None, str | None]:
     import trafilatura
 
     try:
@@ -241,7 +432,7 @@ def _trafilatura(text: str) -> tuple[list[str], str | None, str | None, str | No
             url=None,
             include_comments=False,
             include_tables=True,
-            include_images=False,
+            include_images=True,
             include_links=False,
             include_formatting=False,
             favor_precision=True,
@@ -253,17 +444,166 @@ def _trafilatura(text: str) -> tuple[list[str], str | None, str | None, str | No
         return [], None, None, None
     if doc is None:
         return [], None, None, None
-    body = getattr(doc, "text", None) or ""
-    paragraphs = [_WS.sub(" ", line).strip() for line in body.split("\n")]
+    body = getattr(doc, "body", None)
+    blocks = xml_blocks(body, pictures) if body is not None else []
     return (
-        [p for p in paragraphs if p],
+        blocks,
         getattr(doc, "title", None) or None,
         getattr(doc, "date", None) or None,
         getattr(doc, "language", None) or None,
     )
 
 
-def _fallback_paragraphs(tree: Any) -> list[str]:
+# --- trafilatura's XML as blocks -----------------------------------------------------------------
+_HEADING_LEVEL = re.compile(r"^h([1-6])$")
+_BLOCK_XML = frozenset(("p", "head", "list", "quote", "code", "table", "graphic", "div", "item", "row", "cell"))
+
+
+def xml_blocks(body: Any, pictures: _PictureResolver) -> list[ParsedBlock]:
+    """trafilatura's XML tree (``<head rend>``, ``<p>``, ``<list rend><item>``, ``<quote>``,
+    ``<code>``, ``<table><row><cell>``, ``<graphic>``) as blocks. The texts are what trafilatura's
+    plain-text output has, line for line (a ``<lb/>`` starts a new paragraph), without its list
+    dashes and table pipes; a list item and a table row are one paragraph each."""
+    out: list[ParsedBlock] = []
+    _container(body, out, pictures, "paragraph", 0)
+    return _merge_captions(out)
+
+
+def _lines(text: str) -> list[str]:
+    return [v for v in (_WS.sub(" ", line).strip() for line in text.split("\n")) if v]
+
+
+def _inline(el: Any, graphics: list[Any], *, with_tail: bool = False) -> str:
+    """An element's text with ``<lb/>`` as a line break; pictures inside go to ``graphics``."""
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            parts.append(child.tail or "")
+            continue
+        if child.tag == "lb":
+            parts.append("\n")
+        elif child.tag == "graphic":
+            graphics.append(child)
+        elif child.tag in ("list", "table", "quote", "p", "head", "code", "item", "row", "cell", "div"):
+            parts.append("\n" + _inline(child, graphics) + "\n")
+        else:
+            parts.append(_inline(child, graphics))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _emit_lines(text: str, out: list[ParsedBlock], kind: str, depth: int) -> None:
+    for line in _lines(text):
+        out.append(ParsedBlock(kind=kind, text=line, depth=depth if kind == "quote" else 0))
+
+
+def _emit_graphics(graphics: list[Any], out: list[ParsedBlock], pictures: _PictureResolver) -> None:
+    for graphic in graphics:
+        block = pictures.block(graphic.get("src"), graphic.get("alt"))
+        if block is not None:
+            out.append(block)
+
+
+def _container(parent: Any, out: list[ParsedBlock], pictures: _PictureResolver, kind: str, depth: int) -> None:
+    """The blocks of an element holding blocks (the body, a quote, a div); loose text is ``kind``."""
+    _emit_lines(parent.text or "", out, kind, depth)
+    for child in parent:
+        if isinstance(child.tag, str):
+            _block(child, out, pictures, kind, depth)
+        _emit_lines(child.tail or "", out, kind, depth)
+
+
+def _block(el: Any, out: list[ParsedBlock], pictures: _PictureResolver, kind: str, depth: int) -> None:
+    tag = el.tag
+    graphics: list[Any] = []
+    if tag == "head":
+        m = _HEADING_LEVEL.match(el.get("rend") or "")
+        level = int(m.group(1)) if m else 2
+        value = _WS.sub(" ", _inline(el, graphics)).strip()
+        if value:
+            out.append(ParsedBlock(kind="heading", text=value, level=level))
+    elif tag == "list":
+        _list(el, out, pictures, 0)
+    elif tag == "quote":
+        _container(el, out, pictures, "quote", depth + 1 if kind == "quote" else 0)
+    elif tag == "code":
+        value = _pre_text("".join(el.itertext()))
+        if value:
+            out.append(ParsedBlock(kind="pre", text=value))
+        graphics.extend(el.iter("graphic"))
+    elif tag == "table":
+        for row in el.iter("row"):
+            cells = [_WS.sub(" ", _inline(cell, graphics)).strip() for cell in row.iter("cell")]
+            value = " | ".join(c for c in cells if c)
+            if value:
+                out.append(ParsedBlock(kind="table_row", text=value))
+    elif tag == "graphic":
+        graphics.append(el)
+    elif tag in ("div", "item", "row", "cell"):
+        _container(el, out, pictures, kind, depth)
+    elif tag == "lb":
+        return
+    else:  # a paragraph, or inline markup at block level
+        _emit_lines(_inline(el, graphics), out, kind, depth)
+    _emit_graphics(graphics, out, pictures)
+
+
+def _list(el: Any, out: list[ParsedBlock], pictures: _PictureResolver, depth: int) -> None:
+    ordered = (el.get("rend") or "").lower() == "ol"
+    for item in el:
+        if not isinstance(item.tag, str):
+            continue
+        if item.tag != "item":
+            _block(item, out, pictures, "paragraph", 0)
+            continue
+        graphics: list[Any] = []
+        parts: list[str] = [item.text or ""]
+        nested: list[Any] = []
+        for child in item:
+            if not isinstance(child.tag, str):
+                parts.append(child.tail or "")
+                continue
+            if child.tag == "list":
+                nested.append(child)
+            elif child.tag == "lb":
+                parts.append(" ")
+            elif child.tag == "graphic":
+                graphics.append(child)
+            else:
+                parts.append(" " + _inline(child, graphics) + " ")
+            parts.append(child.tail or "")
+        value = _WS.sub(" ", "".join(parts)).strip()
+        if value:
+            out.append(ParsedBlock(kind="list_item", text=value, ordered=ordered, depth=min(depth, 8)))
+        _emit_graphics(graphics, out, pictures)
+        for sub in nested:
+            _list(sub, out, pictures, depth + 1)
+
+
+def _pre_text(raw: str) -> str:
+    """Preformatted text: lines kept (trailing spaces and blank lines dropped, so no paragraph break)."""
+    lines = [line.rstrip() for line in raw.replace("\r", "").split("\n")]
+    return "\n".join(line for line in lines if line.strip()).strip("\n")
+
+
+def _merge_captions(blocks: list[ParsedBlock]) -> list[ParsedBlock]:
+    """A caption the extractor also kept as a paragraph next to its picture is said once, by the picture."""
+    out: list[ParsedBlock] = []
+    for block in blocks:
+        if block.kind == "image" and block.text:
+            if out and out[-1].kind == "paragraph" and fold(out[-1].text) == fold(block.text):
+                out.pop()
+        elif out and out[-1].kind == "image" and out[-1].text and block.kind == "paragraph" \
+                and fold(out[-1].text) == fold(block.text):
+            continue
+        out.append(block)
+    return out
+
+
+_FALLBACK_KINDS = {"li": "list_item", "blockquote": "quote"}
+
+
+def _fallback_blocks(tree: Any, pictures: _PictureResolver) -> list[ParsedBlock]:
     body = tree.find("body")
     if body is None:
         return []
@@ -271,17 +611,31 @@ def _fallback_paragraphs(tree: Any) -> list[str]:
         parent = el.getparent()
         if parent is not None:
             el.drop_tree()
-    out: list[str] = []
-    for el in body.iter(*_FALLBACK_BLOCKS):
+    out: list[ParsedBlock] = []
+    for el in body.iter(*_FALLBACK_BLOCKS, "img"):
+        if el.tag == "img":
+            block = pictures.block(el.get("src"), el.get("alt"))
+            if block is not None:
+                out.append(block)
+            continue
         if any(anc.tag in _FALLBACK_BLOCKS for anc in el.iterancestors()):
             continue
         value = _WS.sub(" ", el.text_content()).strip()
-        if value:
-            out.append(value)
-    if not out:
-        out = [_WS.sub(" ", line).strip() for line in body.text_content().split("\n")]
-        out = [p for p in out if p]
-    return out
+        if not value:
+            continue
+        m = _HEADING_LEVEL.match(el.tag)
+        if m:
+            out.append(ParsedBlock(kind="heading", text=value, level=int(m.group(1))))
+        elif el.tag == "li":
+            lists = sum(1 for anc in el.iterancestors("ul", "ol"))
+            parent = el.getparent()
+            out.append(ParsedBlock(kind="list_item", text=value, depth=min(max(lists - 1, 0), 8),
+                                   ordered=parent is not None and parent.tag == "ol"))
+        else:
+            out.append(ParsedBlock(kind=_FALLBACK_KINDS.get(el.tag, "paragraph"), text=value))
+    if not _texts(out):
+        out += [ParsedBlock(kind="paragraph", text=v) for v in _lines(body.text_content())]
+    return _merge_captions(out)
 
 
 def _page_metadata(tree: Any) -> dict[str, str]:

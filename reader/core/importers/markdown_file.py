@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, cast
 
 import markdown
@@ -36,34 +37,38 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from reader.core.errors import ImportSkipped
+from reader.core.importers.images import ArticleImages
 from reader.core.importers.text import title_from_text
 from reader.core.language import language_code
-from reader.core.models import ParsedArticle
+from reader.core.models import ParsedArticle, ParsedBlock
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "td", "th", "dt", "dd")
 _WS = re.compile(r"[^\S\n]+")
 
 
-def parse_markdown(text: str, *, file_name: str | None = None) -> ParsedArticle:
-    """Parse a decoded Markdown file. Raises :class:`ImportSkipped` when there is no text."""
+def parse_markdown(text: str, *, file_name: str | None = None, folder: Path | None = None) -> ParsedArticle:
+    """Parse a decoded Markdown file. Raises :class:`ImportSkipped` when there is no text.
+
+    Relative pictures (``![alt](pic.png)``) are read from ``folder`` (under it only)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     meta: dict[str, Any] = {}
     m = _FRONT_MATTER.match(text)
     if m:
         meta = _load_front_matter(m.group(1))
         text = text[m.end() :]
-    blocks = markdown_blocks(text)
+    collector = ArticleImages(folder)
+    blocks = markdown_structure(text, collector)
     title = _clean_str(meta.get("title"))
-    if not title and blocks and blocks[0][0] == "h1":
-        title = blocks[0][1]
-        blocks = blocks[1:]
+    first = next((i for i, b in enumerate(blocks) if b.text), None)
+    if not title and first is not None and blocks[first].kind == "heading" and blocks[first].level == 1:
+        title = blocks[first].text
+        blocks = blocks[:first] + blocks[first + 1 :]
     elif not title:
-        heading = next((b for tag, b in blocks if tag == "h1"), None)
-        title = heading
-    paragraphs = [b for _, b in blocks]
+        title = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
+    paragraphs = [b.text for b in blocks if b.text]
     if not paragraphs and title:
         paragraphs = [title]
+        blocks = [ParsedBlock(kind="heading", text=title, level=1), *blocks]
     if not paragraphs:
         raise ImportSkipped("no article text in the file")
     if not title:
@@ -77,6 +82,8 @@ def parse_markdown(text: str, *, file_name: str | None = None) -> ParsedArticle:
         lang=language_code(_clean_str(meta.get("language") or meta.get("lang"))),
         tags=_tags(meta.get("tags") or meta.get("keywords")),
         file_name=file_name,
+        blocks=tuple(blocks),
+        images=collector.tuple(),
     )
 
 
@@ -164,12 +171,28 @@ def within_markdown_budget(text: str) -> bool:
 
 
 def markdown_blocks(text: str) -> list[tuple[str, str]]:
-    """(tag, plain text) of each block-level element of the rendered Markdown, in order."""
+    """(kind, plain text) of each block with text of the rendered Markdown, in order."""
+    return [(b.kind, b.text) for b in markdown_structure(text, ArticleImages()) if b.text]
+
+
+_PLAIN_KINDS = {"li": "list_item", "pre": "pre", "p": "paragraph"}
+
+
+def markdown_structure(text: str, images: ArticleImages) -> list[ParsedBlock]:
+    """The rendered Markdown as blocks: ``#`` headings, list items (ordered, nesting depth),
+    ``>`` quotes (depth), fenced and indented code as ``pre``, pictures (read by ``images``),
+    ``---`` rules, table rows; past Python-Markdown's budget, the linear pass's blocks."""
     # Control characters go first: lxml refuses them when an element's text is set (an image
     # followed by "\x07" raised ValueError), and they are not kept in stored text anyway.
     text = _CONTROL_CHARS.sub("", text)
     if not within_markdown_budget(text):
-        return plain_markdown_blocks(text)
+        out: list[ParsedBlock] = []
+        for tag, value in plain_markdown_blocks(text):
+            if tag[:1] == "h" and tag[1:].isdigit():
+                out.append(ParsedBlock(kind="heading", text=value, level=int(tag[1:])))
+            else:
+                out.append(ParsedBlock(kind=_PLAIN_KINDS.get(tag, "paragraph"), text=value))
+        return out
     rendered = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     if not rendered.strip():
         return []
@@ -182,23 +205,104 @@ def markdown_blocks(text: str) -> list[tuple[str, str]]:
     root = doc.find("body")
     if root is None:
         return []
-    for bad in root.xpath(".//script|.//style|.//img|.//noscript"):
+    for bad in root.xpath(".//script|.//style|.//noscript"):
         _drop_keep_tail(bad)
-    out: list[tuple[str, str]] = []
-    for el in root.iter(*_BLOCK_TAGS):
-        if any(anc.tag in _BLOCK_TAGS and anc.tag not in ("blockquote",) for anc in el.iterancestors()):
-            if el.tag != "p" or el.getparent() is None or el.getparent().tag not in ("blockquote", "li"):
-                continue
-        if el.tag in ("blockquote", "li") and el.find("p") is not None:
-            continue  # their <p> children are taken one by one
-        raw = el.text_content()
-        if el.tag == "pre":
-            value = "\n".join(line.rstrip() for line in raw.strip("\n").splitlines() if line.strip())
-        else:
-            value = _WS.sub(" ", raw.replace("\n", " ")).strip()
-        if value:
-            out.append((el.tag, value))
+    out = []
+    _md_container(root, out, images, "paragraph", 0)
     return out
+
+
+def _flat(raw: str) -> str:
+    return _WS.sub(" ", raw.replace("\n", " ")).strip()
+
+
+def _md_text(el: Any, pictures: list[Any], skip: tuple[str, ...] = ()) -> str:
+    """An element's text (its pictures go to ``pictures``; children tagged ``skip`` are left out)."""
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in skip:
+            parts.append(child.tail or "")
+            continue
+        if isinstance(child.tag, str):
+            if child.tag == "img":
+                pictures.append(child)
+            else:
+                pictures.extend(child.iter("img"))
+                parts.append(child.text_content() if child.tag != "br" else " ")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _md_pictures(pictures: list[Any], out: list[ParsedBlock], images: ArticleImages) -> None:
+    for img in pictures:
+        alt = img.get("alt") or ""
+        index = images.add([img.get("src")], alt, declared=(img.get("width"), img.get("height")))
+        if index is not None:
+            out.append(ParsedBlock(kind="image", image=index, alt=" ".join(alt.split())))
+
+
+def _md_loose(text: str | None, out: list[ParsedBlock], kind: str, depth: int) -> None:
+    value = _flat(text or "")
+    if value:
+        out.append(ParsedBlock(kind=kind, text=value, depth=depth if kind == "quote" else 0))
+
+
+def _md_container(parent: Any, out: list[ParsedBlock], images: ArticleImages, kind: str, depth: int) -> None:
+    _md_loose(parent.text, out, kind, depth)
+    for el in parent:
+        if isinstance(el.tag, str):
+            _md_block(el, out, images, kind, depth)
+        _md_loose(el.tail, out, kind, depth)
+
+
+def _md_block(el: Any, out: list[ParsedBlock], images: ArticleImages, kind: str, depth: int) -> None:
+    tag = el.tag
+    pictures: list[Any] = []
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        value = _flat(_md_text(el, pictures))
+        if value:
+            out.append(ParsedBlock(kind="heading", text=value, level=int(tag[1])))
+    elif tag in ("ul", "ol"):
+        _md_list(el, out, images, 0)
+    elif tag == "blockquote":
+        _md_container(el, out, images, "quote", depth + 1 if kind == "quote" else 0)
+    elif tag == "pre":
+        value = "\n".join(line.rstrip() for line in el.text_content().strip("\n").splitlines() if line.strip())
+        if value:
+            out.append(ParsedBlock(kind="pre", text=value))
+    elif tag == "hr":
+        out.append(ParsedBlock(kind="rule"))
+    elif tag == "img":
+        pictures.append(el)
+    elif tag == "table":
+        for row in el.iter("tr"):
+            cells = [_flat(_md_text(cell, pictures)) for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+            value = " | ".join(c for c in cells if c)
+            if value:
+                out.append(ParsedBlock(kind="table_row", text=value))
+    elif tag in ("div", "dl", "section", "article", "details", "figure", "li", "tbody"):
+        _md_container(el, out, images, kind, depth)
+    else:  # p, dt, dd, raw inline HTML
+        _md_loose(_md_text(el, pictures), out, kind, depth)
+    _md_pictures(pictures, out, images)
+
+
+def _md_list(el: Any, out: list[ParsedBlock], images: ArticleImages, depth: int) -> None:
+    ordered = el.tag == "ol"
+    for item in el:
+        if not isinstance(item.tag, str):
+            continue
+        if item.tag != "li":
+            _md_block(item, out, images, "paragraph", 0)
+            continue
+        pictures: list[Any] = []
+        value = _flat(_md_text(item, pictures, skip=("ul", "ol")))
+        if value:
+            out.append(ParsedBlock(kind="list_item", text=value, ordered=ordered, depth=min(depth, 8)))
+        _md_pictures(pictures, out, images)
+        for sub in item:
+            if isinstance(sub.tag, str) and sub.tag in ("ul", "ol"):
+                _md_list(sub, out, images, depth + 1)
 
 
 # --- the linear reduction, for files past Python-Markdown's budget --------------------------------
