@@ -155,7 +155,8 @@ def _dimension_problem(width: int, height: int) -> str | None:
 
 def _cut_off(data: bytes, kind: str) -> str | None:
     """A reason when the file ends before the picture does (checked from its last bytes only)."""
-    if kind == "PNG" and b"IEND" not in data[-64:]:
+    end = data.rfind(b"IEND", max(0, len(data) - 64))
+    if kind == "PNG" and (end < 0 or len(data) < end + 8):  # the end chunk and its checksum
         return "truncated PNG picture (no end chunk)"
     if kind == "JPEG" and b"\xff\xd9" not in data[-65536:]:
         return "truncated JPEG picture (no end marker)"
@@ -353,17 +354,18 @@ class ArticleImages:
             self.left_out += 1
             return None
         for source in self._order(srcs, candidates)[:4]:
-            index = self._by_key.get(source.key)
+            key = f"{source.kind}:{source.reason or ''}:{source.key}"
+            index = self._by_key.get(key)
             if index is None:
                 image = self._load(source, alt)
                 if image.data is not None and (image.width or 0) <= TRACKER_SIDE \
                         and (image.height or 0) <= TRACKER_SIDE:
                     self._bytes -= len(image.data)
-                    self._by_key[source.key] = -1
+                    self._by_key[key] = -1
                     continue  # a spacer or tracker (a lazy page's placeholder): try the next one
                 index = len(self.images)
                 self.images.append(image)
-                self._by_key[source.key] = index
+                self._by_key[key] = index
             elif index < 0:
                 continue
             self.blocks += 1
