@@ -127,7 +127,10 @@ class _Refused(Exception):
 
 def _raster_size(data: bytes, kind: str) -> tuple[int, int]:
     """(width, height) from the header, through Pillow (no pixel is decoded)."""
-    from PIL import Image, UnidentifiedImageError
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:  # a build that left Pillow out: say so rather than fail the import
+        raise _Refused("cannot check pictures here (Pillow is not installed)") from None
 
     try:
         with warnings.catch_warnings():
@@ -158,7 +161,7 @@ def _cut_off(data: bytes, kind: str) -> str | None:
     end = data.rfind(b"IEND", max(0, len(data) - 64))
     if kind == "PNG" and (end < 0 or len(data) < end + 8):  # the end chunk and its checksum
         return "truncated PNG picture (no end chunk)"
-    if kind == "JPEG" and b"\xff\xd9" not in data[-65536:]:
+    if kind == "JPEG" and data.rfind(b"\xff\xd9", max(0, len(data) - 65536)) < 0:
         return "truncated JPEG picture (no end marker)"
     if kind == "GIF" and not data.rstrip(b"\x00\r\n ").endswith(b";"):
         return "truncated GIF picture (no trailer)"
