@@ -169,10 +169,11 @@ def test_markdown_with_front_matter_keeps_its_shape_and_a_list_item_takes_a_high
     code, out, err = run(capsys, db, "highlight", str(article_id), "--quote", "footbridge over the river", "--json")
     assert code == 0, err
     highlight = json.loads(out)
-    body = data["body"]
-    item = next(b for b in blocks if b["text"].startswith("Who pays"))
-    start = body.index(item["text"])
-    assert start <= highlight["start"] < highlight["end"] <= start + len(item["text"])
+    texts = [b["text"] for b in blocks if b["text"]]  # the blocks with text are the paragraphs
+    assert highlight["paragraph"] == texts.index("Who pays for the footbridge over the river")
+    assert highlight["quote"] == "footbridge over the river" and not highlight["orphaned"]
+    code, out, err = run(capsys, db, "highlights", str(article_id), "--json")
+    assert code == 0 and [h["quote"] for h in json.loads(out)] == ["footbridge over the river"]
 
 
 def test_export_writes_markdown_with_assets_and_backup_restore_keeps_the_pictures(
