@@ -260,3 +260,12 @@ def test_random_bytes_behind_picture_signatures_never_crash() -> None:
         assert image.data is None or image.width and image.height
         if image.data is None:
             refused(image)
+
+
+def test_a_fifo_or_folder_named_like_a_picture_is_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.png")  # opening it for a blocking read would hang the import
+    (tmp_path / "dir.png").mkdir()
+    collector = ArticleImages(tmp_path)
+    for name in ("pipe.png", "dir.png"):
+        index = collector.add([name], name)
+        assert index is not None and "not a file" in refused(collector.images[index]), name
