@@ -15,7 +15,9 @@ fetches. Then measures:
 2. **import**: ``reader.core.importing.import_paths`` into a fresh library (worker processes parse,
    one thread stores): pages/s, and the library's size and growth per stored picture.
 
-The issue's target is >= 100 pages/s on two cores for step 2.
+The issue's target is >= 100 pages/s on two cores for step 2. Measured (2 cores, otherwise idle):
+parse 109 pages/s in one process, 173 in two; import_paths 105 pages/s (main before issue 11, no
+pictures: 148-162); the library grows 122 KB per stored 118 KB picture (pictures plus text).
 """
 
 from __future__ import annotations
@@ -186,14 +188,13 @@ def main(argv: list[str] | None = None) -> int:
                 outcomes = import_paths(library, [pages_dir], workers=args.workers)
                 took = time.perf_counter() - start
                 imported = sum(1 for o in outcomes if o.status == "imported")
-                count_images = getattr(library, "image_count", None)
             library_size = sum(p.stat().st_size for p in root.glob("library.db*"))
             print(f"import_paths, {args.workers} workers: {imported} imported, {len(paths) / took:.0f} pages/s "
                   f"({took:.1f} s)")
             grown = library_size - empty
             print(f"library: {library_size / 1e6:.1f} MB ({grown / 1e6:.1f} MB grown; "
                   f"{grown / max(pictures, 1) / 1e3:.0f} KB per picture kept if stored, "
-                  f"pictures {size / max(written, 1) / 1e3:.0f} KB on disk){'' if count_images else ''}")
+                  f"pictures {size / max(written, 1) / 1e3:.0f} KB on disk)")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
