@@ -283,7 +283,8 @@ def list_numbers(blocks: Sequence[Block]) -> list[int]:
 
 
 def table_cells(text: str) -> list[str]:
-    """The cells of a ``table_row`` block's text (tab-separated; `` | `` read as a separator too)."""
+    """The cells of a ``table_row`` block's text: the importers join them with `` | `` (a tab is
+    read as a separator too)."""
     cells = text.split("\t") if "\t" in text else text.split(" | ")
     return [" ".join(c.split()) for c in cells]
 

@@ -66,8 +66,8 @@ def test_show_prints_the_structure_readably(capsys: pytest.CaptureFixture[str], 
     assert out.endswith("\n\nOne.\n\nTwo # not a heading.\n")  # an article of paragraphs: as before
 
 
-def test_image_writes_one_picture_out(capsys: pytest.CaptureFixture[str], capsysbinary: pytest.CaptureFixture[bytes],
-                                      rich: RichLibrary, tmp_path: Path) -> None:
+def test_image_writes_one_picture_out(capsysbinary: pytest.CaptureFixture[bytes], rich: RichLibrary,
+                                      tmp_path: Path) -> None:
     target = tmp_path / "red.png"
     code = main(["--db", str(rich.path), "image", sha(rich.red), "-o", str(target)])
     out, err = capsysbinary.readouterr()

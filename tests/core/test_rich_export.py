@@ -97,7 +97,7 @@ def test_the_markdown_renders_as_the_articles_structure(rich: RichLibrary, tmp_p
         (path,) = export.export_markdown(lib, [rich.rich], tmp_path / "out")
     html = markdown.markdown(md_body(path.read_text(encoding="utf-8")), extensions=["tables", "fenced_code"])
     assert "<h2>Intro</h2>" in html and "<h3>Steps</h3>" in html
-    assert "<li>first item\n<ul>\n<li>nested item</li>" in html  # nested under its parent
+    assert "<li>first item<ul>\n<li>nested item</li>" in html  # nested under its parent
     assert "<ol>\n<li>step one</li>\n<li>step two</li>\n</ol>" in html
     assert "<blockquote>\n<p>A quoted line</p>\n</blockquote>" in html
     assert "<pre><code>def f():\n    return 1\n</code></pre>" in html
