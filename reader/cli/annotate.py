@@ -312,8 +312,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "export", help="export articles with highlights and notes to Markdown or JSON",
-        description="Markdown: -o FOLDER writes one file per article; -o FILE.md writes one file. "
-        "JSON: one file, full fidelity (selectors included).",
+        description="Markdown: -o FOLDER writes one file per article; -o FILE.md writes one file; "
+        "headings, lists, quotes and tables are kept and the articles' pictures are written beside "
+        "them in assets/ (linked by relative paths). JSON: one file, full fidelity (selectors, "
+        "blocks and picture references included; the pictures' bytes are in backups).",
     )
     p.add_argument("ids", type=int, nargs="*", metavar="ID")
     p.add_argument("--query", "-q", help="export the articles this query selects (archived included)")

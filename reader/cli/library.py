@@ -201,6 +201,10 @@ def cmd_image(args: argparse.Namespace, ctx: Any) -> int:
         stream.flush()
         return 0
     path = Path(args.output).expanduser()
+    if path.is_dir() and not path.is_symlink():  # a folder: the picture goes in it as <sha256>.<ext>
+        from reader.core.export import image_file_name
+
+        path = path / image_file_name(info)
     fileguard.check_target(path, library=library.path, what="picture")
     if os.path.lexists(path) and not args.force:
         raise ValidationError(f"{path} exists; the picture was not written (--force replaces it)")
@@ -321,12 +325,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "image", help="write out one stored picture, or show its details",
         description="A picture stored in the library, by its sha256 (show ID --json lists them under "
         "\"images\"; the blocks name them in \"image\"). -o FILE writes its bytes (an existing file "
-        "is kept unless --force); -o - writes them to standard output; --json prints {sha256, mime, "
+        "is kept unless --force; -o FOLDER writes FOLDER/SHA256.png, .jpg...); -o - writes them to "
+        "standard output; --json prints {sha256, mime, "
         "width, height, bytes, alt}; with neither, one line: sha256, type, size. An unknown sha256 is "
         "one line on stderr and exit 1.")
     p.add_argument("sha", metavar="SHA256", help="the picture's sha256 (64 hex digits)")
     p.add_argument("--output", "-o", metavar="FILE", default=None,
-                   help="write the picture's bytes to FILE ('-': standard output)")
+                   help="write the picture's bytes to FILE (a folder: FOLDER/SHA256.EXT; '-': standard output)")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true", help="the picture's details as JSON")
     p.set_defaults(func=cmd_image)

@@ -86,6 +86,10 @@ def test_image_writes_one_picture_out(capsysbinary: pytest.CaptureFixture[bytes]
     code = main(["--db", str(rich.path), "image", sha(rich.red), "-o", str(rich.path), "--force"])
     _, err = capsysbinary.readouterr()
     assert code == 1 and b"library" in err
+    # -o FOLDER names the file by its sha256 and type
+    code = main(["--db", str(rich.path), "image", sha(rich.blue), "-o", str(tmp_path)])
+    capsysbinary.readouterr()
+    assert code == 0 and (tmp_path / f"{sha(rich.blue)}.png").read_bytes() == rich.blue
     # -o - writes the bytes to standard output
     code = main(["--db", str(rich.path), "image", sha(rich.blue), "-o", "-"])
     out, err = capsysbinary.readouterr()
