@@ -187,8 +187,15 @@ IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif",
 ASSETS_FOLDER = "assets"
 
 
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
 def image_file_name(info: ImageInfo) -> str:
-    """``<sha256>.<ext>``: the name a stored picture gets beside an export (and ``image -o``)."""
+    """``<sha256>.<ext>``: the name a stored picture gets beside an export (and ``image -o``).
+    A stored sha256 that is not 64 hex digits (a library or backup made by hand) never becomes a
+    path (``../``): :class:`ValidationError`."""
+    if not _SHA256_RE.fullmatch(info.sha256):
+        raise ValidationError(f"the picture {info.sha256[:80]!r} has no valid sha256; it was not written")
     return f"{info.sha256}.{IMAGE_EXTENSIONS.get(info.mime, 'img')}"
 
 
@@ -224,15 +231,15 @@ class AssetWriter:
         if info.sha256 in self._done:
             return self._done[info.sha256]
         try:
+            name = image_file_name(info)
             data = self._library.get_image(info.sha256)
-        except NotFoundError:
+        except (NotFoundError, ValidationError):
             self._done[info.sha256] = None
             return None
         if not self._prepared:
             self._made_folder = not os.path.lexists(self.folder)
             _prepare_folder(self.folder)
             self._prepared = True
-        name = image_file_name(info)
         path = self.folder / name
         fileguard.check_target(path, library=self._library.path)
         if not _same_bytes(path, data):

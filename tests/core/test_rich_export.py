@@ -15,7 +15,7 @@ import pytest
 
 from reader.core import export
 from reader.core.errors import Cancelled, ValidationError
-from reader.core.models import LanguageGuess, ParsedArticle, ParsedBlock, ParsedImage
+from reader.core.models import ImageInfo, LanguageGuess, ParsedArticle, ParsedBlock, ParsedImage
 from reader.core.storage import Library
 from tests.helpers import rich_export
 from tests.helpers.rich_export import RichLibrary, png, sha
@@ -246,3 +246,16 @@ def test_backup_and_restore_of_big_pictures_stay_in_bounded_memory(tmp_path: Pat
         assert all(lib.get_image(sha(p)) == p for p in pictures)
     assert backup_peak < total / 2, f"backup peak {backup_peak / 2**20:.1f} MB for {total / 2**20:.1f} MB of pictures"
     assert restore_peak < total / 2, f"restore peak {restore_peak / 2**20:.1f} MB for {total / 2**20:.1f} MB"
+
+
+def test_a_stored_sha256_that_is_not_one_never_becomes_a_path(rich: RichLibrary, tmp_path: Path) -> None:
+    bad = ImageInfo(sha256="../../evil", mime="image/png", width=1, height=1, bytes=1)
+    with pytest.raises(ValidationError):
+        export.image_file_name(bad)
+    with Library(rich.path) as lib:
+        writer = export.AssetWriter(lib, tmp_path / "out")
+        assert writer.link(bad) is None and writer.files == []
+        good = lib.image_info(sha(rich.red))
+        assert writer.link(good) == f"assets/{sha(rich.red)}.png"
+    assert [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()] == [f"{sha(rich.red)}.png"]
+    assert not (tmp_path / "evil.png").exists()
