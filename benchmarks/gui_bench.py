@@ -8,8 +8,11 @@ Measures, offscreen by default (``QT_QPA_PLATFORM``):
 
 * process start -> first rows painted (a fresh ``python`` process per run; median of 3);
 * article switch -> painted text (median and worst of 50 switches);
-* search: last keystroke -> result list updated and painted (typed with QTest, debounce included);
-* longest GUI event-loop stall while scrolling the whole list (a 5 ms QTimer stall probe), then RSS;
+* End in the list -> the last row selected and painted (one press, median of 5; Home between);
+* search: last keystroke -> result list updated and painted (typed with QTest, debounce included),
+  ``--search-rounds`` rounds of the query set, reported per query and as a p95 over all of them;
+* longest GUI event-loop stall while scrolling the whole list (or ``--scroll-pages`` pages of it,
+  then End: a million rows are ~30,000 pages) with a 5 ms QTimer stall probe, then RSS;
 * longest stall while importing 1,000 files in the background (on a copy of the library).
 """
 
@@ -98,7 +101,7 @@ class StallProbe:
         return self.worst * 1000
 
 
-def child_interactive(db: str, import_dir: str | None) -> None:
+def child_interactive(db: str, import_dir: str | None, scroll_pages: int = 0, search_rounds: int = 1) -> None:
     from PySide6.QtCore import QEventLoop, QModelIndex, QTimer
     from PySide6.QtTest import QTest
 
@@ -131,6 +134,24 @@ def child_interactive(db: str, import_dir: str | None) -> None:
     results["switch_median_ms"] = statistics.median(times)
     results["switch_max_ms"] = max(times)
 
+    # End: one press to the last of all rows, selected and painted (Home between presses)
+    from PySide6.QtCore import Qt
+
+    view = w.article_list
+    view.setFocus()
+    end_times = []
+    for _ in range(5):
+        QTest.keyClick(view, Qt.Key.Key_Home)
+        app.processEvents()
+        t0 = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_End)
+        view.viewport().repaint()
+        end_times.append((time.perf_counter() - t0) * 1000)
+        assert view.currentIndex().row() == w.model.total() - 1, (view.currentIndex().row(), w.model.total())
+    results["end_median_ms"] = statistics.median(end_times)
+    results["end_max_ms"] = max(end_times)
+    QTest.keyClick(view, Qt.Key.Key_Home)
+
     # search: type, measure from the last keystroke to the updated list painted (first page), and
     # to the whole ranked list in the model. Waits run a real QEventLoop, as app.exec() does: it
     # releases the GIL while idle. QTest.qWait and processEvents polling hold it and starve the
@@ -140,8 +161,10 @@ def child_interactive(db: str, import_dir: str | None) -> None:
         QTimer.singleShot(ms, loop.quit)
         loop.exec()
 
-    search_times = {}
-    for query in ("lukasenko", "moscova", "vilnius", "president*", "tag:region lang:ro"):
+    search_times: dict[str, tuple[float, float, int]] = {}
+    samples: list[float] = []
+    queries = ("lukasenko", "moscova", "vilnius", "president*", "tag:region lang:ro")
+    for query in [q for _ in range(max(1, search_rounds)) for q in queries]:
         w.search.field.clear()
         spin(300)
         parts.runner.wait_idle()
@@ -169,8 +192,14 @@ def child_interactive(db: str, import_dir: str | None) -> None:
         QTimer.singleShot(20_000, waiter.quit)
         waiter.exec()
         parts.controller.list_ready.disconnect(on_list)
-        search_times[query] = ((done["first"] - t_last) * 1000, (done["full"] - t_last) * 1000, w.model.total())
+        first_ms = (done["first"] - t_last) * 1000
+        samples.append(first_ms)
+        if query not in search_times or first_ms > search_times[query][0]:  # the worst round
+            search_times[query] = (first_ms, (done["full"] - t_last) * 1000, w.model.total())
     results["search_ms"] = search_times
+    samples.sort()
+    results["search_p95_ms"] = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    results["search_samples"] = len(samples)
     w.search.field.clear()
     QTest.qWait(300)
     parts.runner.wait_idle()
@@ -186,6 +215,10 @@ def child_interactive(db: str, import_dir: str | None) -> None:
     def step() -> None:
         state["steps"] += 1
         at_end = bar.value() >= bar.maximum() and not w.model.canFetchMore(QModelIndex())
+        if scroll_pages and state["steps"] > scroll_pages and not at_end:
+            QTest.keyClick(view, Qt.Key.Key_End)  # the rest of a huge list in one press
+            view.viewport().repaint()
+            at_end = True
         if at_end:
             driver.stop()
             finished.quit()
@@ -255,12 +288,15 @@ def main() -> int:
     ap.add_argument("--import-files", help="a folder of files to import while measuring stalls")
     ap.add_argument("--child", choices=("startup", "interactive"), help=argparse.SUPPRESS)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--scroll-pages", type=int, default=0,
+                    help="scroll this many pages, then press End (0: scroll the whole list)")
+    ap.add_argument("--search-rounds", type=int, default=1, help="rounds of the search queries (p95 over all)")
     args = ap.parse_args()
     if args.child == "startup":
         child_startup(args.db)
         return 0
     if args.child == "interactive":
-        child_interactive(args.db, args.import_files)
+        child_interactive(args.db, args.import_files, args.scroll_pages, args.search_rounds)
         return 0
     env = dict(os.environ)
     env.setdefault("READER_CONFIG_DIR", tempfile.mkdtemp(prefix="gui-bench-cfg-"))
@@ -275,6 +311,7 @@ def main() -> int:
     cmd = [sys.executable, __file__, "--db", args.db, "--child", "interactive"]
     if args.import_files:
         cmd += ["--import-files", args.import_files]
+    cmd += ["--scroll-pages", str(args.scroll_pages), "--search-rounds", str(args.search_rounds)]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         sys.stderr.write(out.stderr)
@@ -286,9 +323,12 @@ def main() -> int:
         ("Article switch to painted text", f"median {r['switch_median_ms']:.1f} ms, worst {r['switch_max_ms']:.1f} ms",
          "≤ 50 ms"),
     ]
+    rows.append(("End to the last row painted", f"median {r['end_median_ms']:.0f} ms, worst "
+                 f"{r['end_max_ms']:.0f} ms", "≤ 200 ms"))
     for q, (first, full, n) in r["search_ms"].items():
-        rows.append((f"Search `{q}` ({n:,} hits): last key to results painted",
+        rows.append((f"Search `{q}` ({n:,} hits): last key to results painted (worst round)",
                      f"{first:.0f} ms (whole list: {full:.0f} ms)", "≤ 100 ms"))
+    rows.append((f"Search p95 over {r['search_samples']} searches", f"{r['search_p95_ms']:.0f} ms", "≤ 100 ms"))
     rows += [
         ("Longest stall scrolling the whole list", f"{r['scroll_stall_ms']:.0f} ms "
          f"({r['scroll_pages']:,} pages, {r['rows_loaded']:,} rows, {r['scroll_seconds']:.1f} s)", "≤ 100 ms"),

@@ -149,3 +149,15 @@ def test_an_older_library_is_upgraded_and_every_article_reads_as_paragraph_block
                                                                           ("paragraph", "Second one.")]
         assert "m006_rich_articles" in schema.applied_names(lib.conn)
     assert sqlite3.connect(path).execute("SELECT count(*) FROM images").fetchone()[0] == 0
+
+
+def test_a_new_parse_of_the_source_replaces_the_shape_and_its_pictures(lib: Library) -> None:
+    article_id = lib.add_article(rich(), EN).article_id or 0
+    old_sha = lib.get_article(article_id).blocks[6].image
+    again = rich(picture=BLUE)
+    lib.set_structure(article_id, again)  # same text, the picture changed at the source
+    art = lib.get_article(article_id)
+    assert art.blocks[6].image == hashlib.sha256(BLUE).hexdigest() != old_sha
+    assert lib.image_count() == (1, len(BLUE))  # the old picture went with its last use
+    with pytest.raises(ValueError):
+        lib.set_structure(article_id, rich(extra=" A different text."))

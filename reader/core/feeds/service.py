@@ -516,8 +516,10 @@ class FeedService:
                 body = item.parsed.body
                 changed = body != current.body or item.parsed.title != current.title
                 if changed:
-                    edit_article(lib, current.id, title=item.parsed.title,
-                                 body=body if body != current.body else None)
+                    with lib.write():  # the new text, its highlights re-anchored, its new shape: one transaction
+                        edit_article(lib, current.id, title=item.parsed.title,
+                                     body=body if body != current.body else None)
+                        lib.set_structure(current.id, item.parsed)
                 lib.remember_entry(feed_id, item.key, link=item.link, fingerprint=item.fingerprint,
                                    article_id=current.id)
                 return int(changed)

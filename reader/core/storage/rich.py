@@ -20,6 +20,7 @@ import difflib
 import hashlib
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -242,6 +243,22 @@ class RichTable(Database):
         """How many pictures the library holds, and their bytes."""
         row = self._read("SELECT count(*), coalesce(sum(bytes), 0) FROM images")[0]
         return int(row[0]), int(row[1])
+
+    def set_structure(self, article_id: int, parsed: ParsedArticle) -> None:
+        """Give an article the blocks and pictures of a new parse of its source (a feed entry that
+        changed): its body must already be ``parsed.body``. Pictures no article uses any more go."""
+        with self.write() as conn:
+            stored = conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if stored is None:
+                raise NotFoundError(f"no article #{article_id}")
+            body = str(stored[0])
+            if unicodedata.normalize("NFC", parsed.body) != unicodedata.normalize("NFC", body):
+                raise ValueError("set_structure: the article's text is not the parsed text")
+            old = [r[0] for r in conn.execute("SELECT sha256 FROM article_images WHERE article_id = ?", (article_id,))]
+            conn.execute("DELETE FROM article_blocks WHERE article_id = ?", (article_id,))
+            conn.execute("DELETE FROM article_images WHERE article_id = ?", (article_id,))
+            store_structure(conn, article_id, parsed, body)
+            remove_unused_images(conn, old)
 
     # --- parts of edits, deletes and undo ---------------------------------------------------------
     def _remap_structure(self, conn: sqlite3.Connection, article_id: int, old_body: str, new_body: str) -> None:
