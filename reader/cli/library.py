@@ -130,10 +130,10 @@ def article_text(article: Any) -> str:
     ``- item`` / ``1. item`` (indented by depth), ``> quote``, preformatted text indented by four
     spaces, ``---``, ``| a | b |`` table rows, ``[picture: alt]`` (with its caption under it); no
     Markdown escaping. An article of paragraphs only prints its body unchanged."""
-    from reader.core.export import list_numbers, table_cells
+    from reader.core.export import body_blocks, list_numbers, table_cells
 
     body = article.body
-    blocks = list(article.blocks)
+    blocks = body_blocks(article)
     if not blocks:
         return body
     numbers = list_numbers(blocks)

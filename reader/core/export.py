@@ -336,6 +336,17 @@ def _image_markdown(block: Block, caption: str, info: ImageInfo | None, assets: 
     return lines
 
 
+def body_blocks(article: Article) -> list[Block]:
+    """The article's blocks without a first heading that only repeats its title (a Markdown note's
+    ``# Title``): an export or ``show`` prints the title already."""
+    blocks = list(article.blocks)
+    if blocks and blocks[0].kind == "heading":
+        text = article.body[blocks[0].start : blocks[0].end]
+        if " ".join(text.split()).casefold() == " ".join(article.title.split()).casefold():
+            return blocks[1:]
+    return blocks
+
+
 def blocks_markdown(article: Article, assets: AssetWriter | None = None) -> list[str]:
     """The article's text as Markdown lines, block by block, each group followed by ``""``:
     ``#``-``######`` headings by level, ``- `` / ``1. `` list items indented under their parent,
@@ -344,9 +355,10 @@ def blocks_markdown(article: Article, assets: AssetWriter | None = None) -> list
     ``assets`` writes them, ``![alt](https://...)`` for one not stored that has a web address, else
     its alt text in italics; a caption follows in italics. Text is escaped
     (:func:`escape_markdown`), so it renders as the same words. An article of paragraphs only
-    gives exactly its paragraphs."""
+    gives exactly its paragraphs; a first heading that repeats the title is left out
+    (:func:`body_blocks`)."""
     body = article.body
-    blocks = list(article.blocks)
+    blocks = body_blocks(article)
     images = {i.sha256: i for i in article.images}
     numbers = list_numbers(blocks)
     out: list[str] = []

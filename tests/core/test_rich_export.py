@@ -259,3 +259,15 @@ def test_a_stored_sha256_that_is_not_one_never_becomes_a_path(rich: RichLibrary,
         assert writer.link(good) == f"assets/{sha(rich.red)}.png"
     assert [p.name for p in (tmp_path / "out").rglob("*") if p.is_file()] == [f"{sha(rich.red)}.png"]
     assert not (tmp_path / "evil.png").exists()
+
+
+def test_a_first_heading_that_repeats_the_title_is_not_written_twice(tmp_path: Path) -> None:
+    blocks = (ParsedBlock("heading", "Notes  on the crossing", level=1), ParsedBlock("paragraph", "Text."),
+              ParsedBlock("heading", "Notes on the crossing", level=2))
+    with Library(tmp_path / "l.db") as lib:
+        a = lib.add_article(ParsedArticle(title="Notes on the Crossing", paragraphs=tuple(b.text for b in blocks),
+                                          blocks=blocks), LanguageGuess("en", 0.9)).article_id
+        assert a is not None
+        (path,) = export.export_markdown(lib, [a], tmp_path / "out")
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("---\n\n# Notes on the Crossing\n\nText.\n\n## Notes on the crossing\n")
