@@ -149,16 +149,22 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
         export.export_json(library, ids, out)
         ctx.out.write(f"exported {plural(len(ids), 'article')} to {out}\n")
     else:
-        files = export.export_markdown(library, ids, out)
+        pictures: list[Path] = []
+        files = export.export_markdown(library, ids, out, pictures=pictures)
         where = out if len(files) == 1 and out.suffix.lower() == ".md" else f"{plural(len(files), 'file')} in {out}"
-        ctx.out.write(f"exported {plural(len(ids), 'article')} to {where}\n")
+        assets = f" ({plural(len(pictures), 'picture')} in {pictures[0].parent})" if pictures else ""
+        ctx.out.write(f"exported {plural(len(ids), 'article')} to {where}{assets}\n")
     return 0
 
 
 def _counts(counts: dict[str, int]) -> str:
-    """``5 articles, 1 highlight, 2 tags`` from a backup's row counts."""
+    """``5 articles, 1 highlight, 2 tags`` from a backup's row counts (``, 3 pictures`` when it has any)."""
     return ", ".join(plural(counts.get(table, 0), noun) for table, noun in
-                     (("articles", "article"), ("highlights", "highlight"), ("tags", "tag")))
+                     (("articles", "article"), ("highlights", "highlight"), ("tags", "tag"))) + _pictures(counts)
+
+
+def _pictures(counts: dict[str, int]) -> str:
+    return f", {plural(counts['images'], 'picture')}" if counts.get("images") else ""
 
 
 def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
@@ -167,8 +173,8 @@ def cmd_backup(args: argparse.Namespace, ctx: Any) -> int:
     info = export.backup(ctx.library(), Path(args.path))
     counts = info.counts
     ctx.out.write(
-        f"backup written to {info.path}: {_counts(counts)}, "
-        f"{plural(counts.get('translations', 0), 'cached translation')}\n"
+        f"backup written to {info.path}: {_counts({**counts, 'images': 0})}, "
+        f"{plural(counts.get('translations', 0), 'cached translation')}{_pictures(counts)}\n"
     )
     return 0
 
@@ -306,8 +312,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser(
         "export", help="export articles with highlights and notes to Markdown or JSON",
-        description="Markdown: -o FOLDER writes one file per article; -o FILE.md writes one file. "
-        "JSON: one file, full fidelity (selectors included).",
+        description="Markdown: -o FOLDER writes one file per article; -o FILE.md writes one file; "
+        "headings, lists, quotes and tables are kept and the articles' pictures are written beside "
+        "them in assets/ (linked by relative paths). JSON: one file, full fidelity (selectors, "
+        "blocks and picture references included; the pictures' bytes are in backups).",
     )
     p.add_argument("ids", type=int, nargs="*", metavar="ID")
     p.add_argument("--query", "-q", help="export the articles this query selects (archived included)")

@@ -1,10 +1,12 @@
-"""reader-cli library commands: import, list, show, search, set, tag/untag, read/star/archive, delete."""
+"""reader-cli library commands: import, list, show, image, search, set, tag/untag, read/star/archive, delete."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from reader.core.errors import ValidationError
@@ -118,9 +120,106 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     if article.tags:
         lines.append("tags: " + ", ".join(article.tags))
     lines.append("")
-    lines.append(article.body)
+    lines.append(article_text(article))
     ctx.out.write(_clean_terminal("\n".join(lines)) + "\n")
     return 0
+
+
+def article_text(article: Any) -> str:
+    """The body as ``show`` prints it: block by block, readable as plain text — ``## Heading``,
+    ``- item`` / ``1. item`` (indented by depth), ``> quote``, preformatted text indented by four
+    spaces, ``---``, ``| a | b |`` table rows, ``[picture: alt]`` (with its caption under it); no
+    Markdown escaping. An article of paragraphs only prints its body unchanged."""
+    from reader.core.export import body_blocks, list_numbers, table_cells
+
+    body = article.body
+    blocks = body_blocks(article)
+    if not blocks:
+        return body
+    numbers = list_numbers(blocks)
+    out: list[str] = []
+    prev = ""
+    for i, b in enumerate(blocks):
+        text = body[b.start : b.end]
+        tight = b.kind == prev and b.kind in ("list_item", "table_row")
+        if out and not tight:
+            out.append("")
+        if b.kind == "heading":
+            out.append("#" * min(max(b.level, 1), 6) + " " + text)
+        elif b.kind == "list_item":
+            marker = f"{numbers[i]}. " if b.ordered else "- "
+            pad = "  " * b.depth
+            out.append(pad + marker + text.replace("\n", "\n" + pad + " " * len(marker)))
+        elif b.kind == "quote":
+            prefix = "> " * (b.depth + 1)
+            out += [(prefix + line).rstrip() for line in text.split("\n")]
+        elif b.kind == "pre":
+            out += [("    " + line).rstrip() for line in text.split("\n")]
+        elif b.kind == "rule":
+            out.append("---")
+        elif b.kind == "table_row":
+            out.append("| " + " | ".join(table_cells(text)) + " |")
+        elif b.kind == "image":
+            alt = " ".join(b.alt.split())
+            what = "picture" if b.image else "picture, not stored"
+            out.append(f"[{what}: {alt}]" if alt else f"[{what}]")
+            if text:
+                out.append(text)
+        else:
+            out.append(text)
+        prev = b.kind
+    return "\n".join(out)
+
+
+def cmd_image(args: argparse.Namespace, ctx: Any) -> int:
+    """One stored picture: its details (``--json``, or one line) or its bytes (``-o FILE``, ``-o -``)."""
+    from reader.core import fileguard
+    from reader.core.errors import StorageError
+
+    if args.json and args.output == "-":
+        raise ValidationError("--json and -o - both write to standard output: give one of them")
+    library = ctx.library()
+    sha = args.sha.strip().lower()
+    info = library.image_info(sha)  # NotFoundError: one line, exit 1
+    if args.json:
+        _print_json(ctx, info.to_json())
+        if not args.output:
+            return 0
+    if not args.output:
+        ctx.out.write(_clean_terminal(_image_line(info)) + "\n")
+        return 0
+    data = library.get_image(info.sha256)
+    if args.output == "-":
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:
+            raise ValidationError("standard output takes no bytes here; give -o FILE")
+        if sys.stdout.isatty() and not args.force:
+            raise ValidationError("standard output is a terminal; the picture was not written "
+                                  "(redirect it to a file, give -o FILE, or --force)")
+        sys.stdout.flush()
+        stream.write(data)
+        stream.flush()
+        return 0
+    path = Path(args.output).expanduser()
+    if path.is_dir() and not path.is_symlink():  # a folder: the picture goes in it as <sha256>.<ext>
+        from reader.core.export import image_file_name
+
+        path = path / image_file_name(info)
+    fileguard.check_target(path, library=library.path, what="picture")
+    if os.path.lexists(path) and not args.force:
+        raise ValidationError(f"{path} exists; the picture was not written (--force replaces it)")
+    try:
+        with fileguard.atomic_writer(path, prefix=".export-") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not args.json:
+        ctx.out.write(_clean_terminal(f"wrote {_image_line(info)} to {path}") + "\n")
+    return 0
+
+
+def _image_line(info: Any) -> str:
+    return f"{info.sha256}  {info.mime}  {info.width}x{info.height}  {info.bytes:,} bytes"
 
 
 def cmd_search(args: argparse.Namespace, ctx: Any) -> int:
@@ -217,10 +316,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("show", help="show one article")
     p.add_argument("id", type=int)
-    p.add_argument("--json", action="store_true", help="JSON with the body")
+    p.add_argument("--json", action="store_true", help="JSON with the body, its blocks and its pictures")
     p.add_argument("--translated", action="store_true", help="show the translation (translates if not cached)")
     p.add_argument("--to", metavar="LANG", default=None, help="target language for --translated")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser(
+        "image", help="write out one stored picture, or show its details",
+        description="A picture stored in the library, by its sha256 (show ID --json lists them under "
+        "\"images\"; the blocks name them in \"image\"). -o FILE writes its bytes (an existing file "
+        "is kept unless --force; -o FOLDER writes FOLDER/SHA256.png, .jpg...); -o - writes them to "
+        "standard output; --json prints {sha256, mime, "
+        "width, height, bytes, alt}; with neither, one line: sha256, type, size. An unknown sha256 is "
+        "one line on stderr and exit 1.")
+    p.add_argument("sha", metavar="SHA256", help="the picture's sha256 (64 hex digits)")
+    p.add_argument("--output", "-o", metavar="FILE", default=None,
+                   help="write the picture's bytes to FILE (a folder: FOLDER/SHA256.EXT; '-': standard output)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--json", action="store_true", help="the picture's details as JSON")
+    p.set_defaults(func=cmd_image)
 
     p = sub.add_parser(
         "search", help="full-text search (ranked, with snippets)",

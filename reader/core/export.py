@@ -4,9 +4,12 @@
 file has YAML front matter (title, date, source, url, lang, tags, id), the text, the article note,
 and a ``## Highlights`` section: quotes as block quotes, the translated passage under its quote when
 it was made in a translation, the note under each, and a ``polyglot-reader://article/ID#highlight-HID``
-link back to the passage in the app.
+link back to the passage in the app. The text keeps the article's structure (:func:`blocks_markdown`:
+headings, lists, quotes, code, rules, tables) and its stored pictures are written beside the
+Markdown in ``assets/<sha256>.<ext>``, once per export, linked by relative paths (Obsidian opens them).
 
-**JSON**: full fidelity, W3C-style selectors included (:data:`EXPORT_FORMAT`).
+**JSON**: full fidelity, W3C-style selectors included (:data:`EXPORT_FORMAT`); each article's
+``blocks`` and ``images`` (picture references: sha256, type, size; never the bytes).
 
 **Backup** — a single ``.zip`` file:
 
@@ -14,7 +17,8 @@ link back to the passage in the app.
   for each table its columns, row count and the sha256 of its data file;
 * ``tables/<table>.jsonl``: one JSON array per row, every table of the library that holds data
   (articles, tags with colours, article_tags, highlights, highlight_tags, saved searches, settings,
-  the translation cache and article_translations, and any table a later migration adds); full-text
+  the translation cache and article_translations, the articles' blocks and pictures, and any table
+  a later migration adds); a BLOB value (a picture's bytes) is ``{"$base64": "..."}``; full-text
   indexes are not stored (their triggers rebuild them on restore);
 * ``settings.json``: the user settings of :mod:`reader.core.settings` (never secrets).
 
@@ -62,10 +66,11 @@ from reader.core.errors import (
     DiskFullError,
     LibraryFileError,
     NewerSchemaError,
+    NotFoundError,
     StorageError,
     ValidationError,
 )
-from reader.core.models import Article, Highlight
+from reader.core.models import Article, Block, Highlight, ImageInfo
 from reader.core.settings import Settings, load_settings, save_settings
 from reader.core.storage import dump
 from reader.core.storage.database import utc_now
@@ -176,26 +181,271 @@ def _highlights_markdown(article: Article, highlights: Sequence[Highlight], leve
     return out
 
 
-def article_to_markdown(article: Article, highlights: Sequence[Highlight]) -> str:
-    """One article as an Obsidian-friendly Markdown document (front matter, text, note, highlights)."""
+#: File name extension of a stored picture, by its MIME type.
+IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp",
+                    "image/svg+xml": "svg"}
+ASSETS_FOLDER = "assets"
+
+
+_SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def image_file_name(info: ImageInfo) -> str:
+    """``<sha256>.<ext>``: the name a stored picture gets beside an export (and ``image -o``).
+    A stored sha256 that is not 64 hex digits (a library or backup made by hand) never becomes a
+    path (``../``): :class:`ValidationError`."""
+    if not _SHA256_RE.fullmatch(info.sha256):
+        raise ValidationError(f"the picture {info.sha256[:80]!r} has no valid sha256; it was not written")
+    return f"{info.sha256}.{IMAGE_EXTENSIONS.get(info.mime, 'img')}"
+
+
+class AssetWriter:
+    """Writes an export's pictures into ``folder/assets/``, each once per export however many
+    articles share it, and gives the relative link to it (``assets/<sha256>.<ext>``).
+
+    A picture already there with the same bytes (an earlier export) is left as it is; any other
+    target is checked like the Markdown files (:func:`reader.core.fileguard.check_target`) and
+    written atomically."""
+
+    def __init__(self, library: Library, folder: Path) -> None:
+        self._library = library
+        self.folder = folder / ASSETS_FOLDER
+        self._done: dict[str, str | None] = {}
+        self._prepared = False
+        self._made_folder = False
+        #: the picture files this export wrote or found up to date, in order
+        self.files: list[Path] = []
+        self._created: list[Path] = []  # the ones that were not there before
+
+    def remove_created(self) -> None:
+        """Take back the picture files this export added (a one-file export that failed)."""
+        for path in self._created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if self._made_folder:
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()  # only when it is empty
+
+    def link(self, info: ImageInfo) -> str | None:
+        """The relative link to the picture (written on first use); None if the library lost it."""
+        if info.sha256 in self._done:
+            return self._done[info.sha256]
+        try:
+            name = image_file_name(info)
+            data = self._library.get_image(info.sha256)
+        except (NotFoundError, ValidationError):
+            self._done[info.sha256] = None
+            return None
+        if not self._prepared:
+            self._made_folder = not os.path.lexists(self.folder)
+            _prepare_folder(self.folder)
+            self._prepared = True
+        path = self.folder / name
+        fileguard.check_target(path, library=self._library.path)
+        if not _same_bytes(path, data):
+            if not os.path.lexists(path):
+                self._created.append(path)
+            try:
+                with fileguard.atomic_writer(path, prefix=".export-") as fh:
+                    fh.write(data)
+            except OSError as exc:
+                raise _write_error(path, exc) from exc
+        self.files.append(path)
+        link = f"{ASSETS_FOLDER}/{name}"
+        self._done[info.sha256] = link
+        return link
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """True when ``path`` is a regular file holding exactly ``data`` (a picture exported before)."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).digest() == hashlib.sha256(data).digest()
+    except OSError:
+        return False
+
+
+def list_numbers(blocks: Sequence[Block]) -> list[int]:
+    """The number each block carries in a numbered list (1, 2, ... along a run of ordered items at
+    one depth; a deeper item does not break its parent's run); 0 for every other block."""
+    counters: dict[int, int] = {}
+    out: list[int] = []
+    for b in blocks:
+        if b.kind != "list_item":
+            counters.clear()
+            out.append(0)
+            continue
+        for d in [d for d in counters if d > b.depth]:
+            del counters[d]
+        if b.ordered:
+            counters[b.depth] = counters.get(b.depth, 0) + 1
+            out.append(counters[b.depth])
+        else:
+            counters.pop(b.depth, None)
+            out.append(0)
+    return out
+
+
+def table_cells(text: str) -> list[str]:
+    """The cells of a ``table_row`` block's text: the importers join them with `` | `` (a tab is
+    read as a separator too)."""
+    cells = text.split("\t") if "\t" in text else text.split(" | ")
+    return [" ".join(c.split()) for c in cells]
+
+
+_ALT_ESCAPE = re.compile(r"([\\\[\]])")
+
+
+def _alt(text: str) -> str:
+    return _ALT_ESCAPE.sub(r"\\\1", " ".join(text.split()))
+
+
+def _link_target(url: str) -> str:
+    """A URL as a Markdown link destination: as it is, or ``<...>`` (what would end it
+    percent-encoded) when it holds spaces, parentheses or angle brackets."""
+    if not re.search(r"[\s()<>\\]", url):
+        return url
+    return "<" + "".join(c if c not in "<>\\" and not c.isspace() else f"%{ord(c):02X}" for c in url) + ">"
+
+
+def _is_web_url(src: str | None) -> bool:
+    return bool(src) and src.lower().startswith(("http://", "https://"))  # type: ignore[union-attr]
+
+
+def _fence(text: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _image_markdown(block: Block, caption: str, info: ImageInfo | None, assets: AssetWriter | None) -> list[str]:
+    alt = block.alt or caption
+    link = assets.link(info) if info is not None and assets is not None else None
+    if link is not None:
+        lines = [f"![{_alt(alt)}]({link})"]
+    elif _is_web_url(block.src):
+        lines = [f"![{_alt(alt)}]({_link_target(block.src or '')})"]
+    elif block.alt.strip():
+        lines = [f"*{escape_markdown(' '.join(block.alt.split()))}*"]
+    else:
+        lines = []
+    if caption:
+        lines.append(f"*{escape_markdown(' '.join(caption.split()))}*")
+    return lines
+
+
+def body_blocks(article: Article) -> list[Block]:
+    """The article's blocks without a first heading that only repeats its title (a Markdown note's
+    ``# Title``): an export or ``show`` prints the title already."""
+    blocks = list(article.blocks)
+    if blocks and blocks[0].kind == "heading":
+        text = article.body[blocks[0].start : blocks[0].end]
+        if " ".join(text.split()).casefold() == " ".join(article.title.split()).casefold():
+            return blocks[1:]
+    return blocks
+
+
+def blocks_markdown(article: Article, assets: AssetWriter | None = None) -> list[str]:
+    """The article's text as Markdown lines, block by block, each group followed by ``""``:
+    ``#``-``######`` headings by level, ``- `` / ``1. `` list items indented under their parent,
+    ``> `` quotes, fenced code for preformatted text, ``---`` rules, table rows as ``| a | b |``
+    (the first row of a table as its header), and pictures: ``![alt](assets/<sha256>.png)`` when
+    ``assets`` writes them, ``![alt](https://...)`` for one not stored that has a web address, else
+    its alt text in italics; a caption follows in italics. Text is escaped
+    (:func:`escape_markdown`), so it renders as the same words. An article of paragraphs only
+    gives exactly its paragraphs; a first heading that repeats the title is left out
+    (:func:`body_blocks`)."""
+    body = article.body
+    blocks = body_blocks(article)
+    images = {i.sha256: i for i in article.images}
+    numbers = list_numbers(blocks)
+    out: list[str] = []
+    content_col: dict[int, int] = {}  # list depth -> the column its items' text starts at
+    prev = ""
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        text = body[b.start : b.end]
+        kind = b.kind
+        joined = kind == prev and kind in ("list_item", "quote")  # no blank line inside a list or a quote
+        if joined and out and out[-1] == "":
+            out.pop()
+        if kind == "heading":
+            out.append("#" * min(max(b.level, 1), 6) + " " + escape_markdown(" ".join(text.split())))
+        elif kind == "list_item":
+            if prev != "list_item":
+                content_col.clear()
+            depth = min(b.depth, max(content_col, default=-1) + 1)
+            for d in [d for d in content_col if d > depth]:
+                del content_col[d]
+            # four spaces a level (CommonMark, Obsidian and Python-Markdown all nest that), more
+            # only when the parent's marker is wider (an item numbered 100 or more)
+            indent = max(4 * depth, content_col.get(depth - 1, 0)) if depth else 0
+            marker = f"{numbers[i]}. " if b.ordered else "- "
+            content_col[depth] = indent + len(marker)
+            lines = escape_markdown(text).split("\n")
+            out.append(" " * indent + marker + lines[0])
+            out += [" " * content_col[depth] + line for line in lines[1:]]
+        elif kind == "quote":
+            prefix = "> " * (b.depth + 1)
+            if joined:
+                out.append(prefix.rstrip())
+            out += [(prefix + line).rstrip() for line in escape_markdown(text).split("\n")]
+        elif kind == "pre":
+            fence = _fence(text)
+            out += [fence, *text.split("\n"), fence]
+        elif kind == "rule":
+            out.append("---")
+        elif kind == "table_row":
+            run = [i]
+            while i + 1 < len(blocks) and blocks[i + 1].kind == "table_row":
+                i += 1
+                run.append(i)
+            rows = [table_cells(body[blocks[j].start : blocks[j].end]) for j in run]
+            width = max(len(r) for r in rows)
+            for n, row in enumerate(rows):
+                cells = [escape_markdown(c).replace("|", "\\|") for c in row] + [""] * (width - len(row))
+                out.append("| " + " | ".join(cells) + " |")
+                if n == 0:
+                    out.append("|" + " --- |" * width)
+        elif kind == "image":
+            lines = _image_markdown(b, text, images.get(b.image) if b.image else None, assets)
+            if not lines:
+                i += 1
+                continue
+            out += lines
+        else:  # a paragraph (or a kind this version does not know: its text as a paragraph)
+            out.append(escape_markdown(text))
+        out.append("")
+        prev = kind
+        i += 1
+    return out
+
+
+def article_to_markdown(article: Article, highlights: Sequence[Highlight],
+                        assets: AssetWriter | None = None) -> str:
+    """One article as an Obsidian-friendly Markdown document (front matter, text, note, highlights).
+    Pictures are linked as ``assets/<sha256>.<ext>`` when ``assets`` writes them (see
+    :func:`blocks_markdown`)."""
     fm = yaml.safe_dump(front_matter(article), allow_unicode=True, sort_keys=False, width=10_000)
     out = ["---", fm.rstrip("\n"), "---", "", f"# {escape_markdown(article.title)}", ""]
-    for para in article.paragraphs:
-        out += [escape_markdown(para), ""]
+    out += blocks_markdown(article, assets)
     if article.note:
         out += ["## Note", "", article.note.strip(), ""]
     out += _highlights_markdown(article, highlights, 2)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _articles_markdown_section(article: Article, highlights: Sequence[Highlight]) -> str:
+def _articles_markdown_section(article: Article, highlights: Sequence[Highlight],
+                               assets: AssetWriter | None = None) -> str:
     meta = front_matter(article)
     lines = [f"# {escape_markdown(article.title)}", ""]
     details = [f"{k}: {escape_markdown(str(v))}" for k, v in meta.items() if k != "title"]
     details = [d if not d.startswith("tags:") else "tags: " + ", ".join(article.tags) for d in details]
     lines += [f"- {d}" for d in details] + [f"- link: <{highlight_url(article.id)}>", ""]
-    for para in article.paragraphs:
-        lines += [escape_markdown(para), ""]
+    lines += blocks_markdown(article, assets)
     if article.note:
         lines += ["## Note", "", article.note.strip(), ""]
     lines += _highlights_markdown(article, highlights, 2)
@@ -258,23 +508,32 @@ def _counted(items: Iterable[Any], total: int, progress: Progress | None) -> Ite
 
 
 def export_markdown(library: Library, ids: Sequence[int], dest: Path, *, progress: Progress | None = None,
-                    cancel: CancelCheck | None = None) -> list[Path]:
+                    cancel: CancelCheck | None = None, pictures: list[Path] | None = None) -> list[Path]:
     """Export articles to Markdown: ``dest`` ending in ``.md`` is one file, otherwise a folder with
     one file per article (existing files of the same name are replaced; two articles never get the
     same name, compared case-insensitively, see :func:`unique_name`). Returns the files written.
+    The articles' stored pictures go beside them in ``assets/`` (``<sha256>.<ext>``, once each),
+    linked by relative paths; ``pictures``, when given, gets their paths.
     ``progress`` / ``cancel``: see the module docstring (a cancelled folder export keeps the files
     written so far; a cancelled one-file export writes nothing)."""
     dest = Path(dest).expanduser()
     if dest.suffix.lower() == ".md":
         fileguard.check_target(dest, library=library.path)
+        assets = AssetWriter(library, dest.parent)
 
         def pieces() -> Iterator[str]:
             yield "---\n" + yaml.safe_dump({"exported": utc_now(), "articles": len(ids)}, sort_keys=False) + "---\n\n"
             for n, (a, hs) in enumerate(_counted(_articles(library, ids, cancel), len(ids), progress)):
-                yield ("\n" if n else "") + _articles_markdown_section(a, hs)
+                yield ("\n" if n else "") + _articles_markdown_section(a, hs, assets)
             _stop_if(cancel, "export")
 
-        _write_text(dest, pieces(), library)
+        try:
+            _write_text(dest, pieces(), library)
+        except BaseException:
+            assets.remove_created()
+            raise
+        if pictures is not None:
+            pictures += assets.files
         return [dest]
     if not dest.is_dir():  # a folder (or a link to one) is written into, never replaced
         fileguard.check_target(dest, library=library.path)
@@ -283,13 +542,18 @@ def export_markdown(library: Library, ids: Sequence[int], dest: Path, *, progres
     _prepare_folder(dest)
     written: list[Path] = []
     used: set[str] = set()
-    for article, highlights in _articles(library, ids, cancel):
-        name = unique_name(safe_filename(article.title), used, article.id)
-        path = dest / f"{name}.md"
-        _write_text(path, article_to_markdown(article, highlights), library, sweep=False)
-        written.append(path)
-        if progress is not None:
-            progress(len(written), len(ids))
+    assets = AssetWriter(library, dest)
+    try:
+        for article, highlights in _articles(library, ids, cancel):
+            name = unique_name(safe_filename(article.title), used, article.id)
+            path = dest / f"{name}.md"
+            _write_text(path, article_to_markdown(article, highlights, assets), library, sweep=False)
+            written.append(path)
+            if progress is not None:
+                progress(len(written), len(ids))
+    finally:
+        if pictures is not None:
+            pictures += assets.files
     return written
 
 

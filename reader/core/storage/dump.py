@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 #: Tables never backed up: bookkeeping of SQLite and of sqlite-utils migrations.
 SKIP_TABLES = {"_sqlite_migrations", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 BATCH = 1000
+#: A batch also ends once its rows hold this many bytes of text and BLOBs (pictures): a backup or
+#: restore of big pictures holds a few of them at a time, never a thousand.
+BATCH_BYTES = 1024 * 1024
+
+
+def row_bytes(row: Sequence[Any]) -> int:
+    """About how much memory a row's text and BLOB values take (what :data:`BATCH_BYTES` counts)."""
+    return sum(len(v) for v in row if isinstance(v, str | bytes))
 
 
 @dataclass
@@ -69,9 +77,18 @@ class Snapshot:
         return int(self._conn.execute(f'SELECT count(*) FROM "{spec.name}"').fetchone()[0])
 
     def batches(self, spec: TableSpec) -> Iterator[list[Any]]:
-        """The rows of one table in batches, ordered by their first column."""
+        """The rows of one table in batches (at most :data:`BATCH` rows and about
+        :data:`BATCH_BYTES`), ordered by their first column."""
         cur = self._conn.execute(f'SELECT {_column_list(spec.columns)} FROM "{spec.name}" ORDER BY 1')
-        while batch := cur.fetchmany(BATCH):
+        batch: list[Any] = []
+        size = 0
+        for row in cur:
+            batch.append(row)
+            size += row_bytes(row)
+            if len(batch) >= BATCH or size >= BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+        if batch:
             yield batch
 
 
@@ -118,11 +135,14 @@ def load_tables(
             marks = ", ".join("?" * len(columns))
             sql = f'INSERT INTO "{name}" ({_column_list(columns)}) VALUES ({marks})'
             batch: list[Sequence[Any]] = []
+            size = 0
             for row in rows_of(name):
                 batch.append(row)
-                if len(batch) >= BATCH:
+                size += row_bytes(row)
+                if len(batch) >= BATCH or size >= BATCH_BYTES:
                     conn.executemany(sql, batch)
                     batch.clear()
+                    size = 0
             if batch:
                 conn.executemany(sql, batch)
 
