@@ -868,6 +868,14 @@ class ReaderPane(QWidget):
         """Document position (UTF-16 units) where paragraph ``index`` starts."""
         return self._para_pos[index]
 
+    def translation_cell(self, index: int) -> int | None:
+        """Side by side: where paragraph ``index``'s translated cell starts (None in other views).
+        The rows are in several tables (a picture or a rule spans both columns between them)."""
+        if self._rendered_mode != "side_by_side" or not 0 <= index < len(self._right_cells):
+            return None
+        table, row = self._right_cells[index]
+        return table.cellAt(row, 1).firstCursorPosition().position()
+
     def paragraph_count(self) -> int:
         return len(self._para_pos)
 
