@@ -41,6 +41,7 @@ Signals:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -80,6 +81,21 @@ FIRST_ROW = -1  # list_ready's "select" value for: the first row, unless the las
 FULL_PICTURE_MAX = 8192
 
 
+_SVG_REFUSED = re.compile(r"@import|<!ENTITY|<\?xml-stylesheet|<foreignObject", re.IGNORECASE)
+_SVG_ATTR_REF = re.compile(r"""(?:href|src)\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+_SVG_URL_REF = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
+
+
+def svg_is_self_contained(data: bytes) -> bool:
+    """Whether an SVG refers only to itself (``#id``): no URL, no file, no data: inside it, no style
+    import, no entity. The importers already leave other SVGs out; this is the reader's own check."""
+    text = data.decode("utf-8", "replace")
+    if _SVG_REFUSED.search(text):
+        return False
+    refs = [m.group(2) for m in _SVG_ATTR_REF.finditer(text)] + [m.group(2) for m in _SVG_URL_REF.finditer(text)]
+    return all(ref.strip().startswith("#") for ref in refs)
+
+
 def decode_picture(ctx: TaskContext, sha: str, width: int = 0) -> QImage | None:
     """A stored picture decoded from the library (never a file or the network), scaled to ``width``
     pixels wide (0: its own size, at most :data:`FULL_PICTURE_MAX` a side), on a worker thread:
@@ -93,6 +109,9 @@ def decode_picture(ctx: TaskContext, sha: str, width: int = 0) -> QImage | None:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     reader = QImageReader(buffer)
     reader.setAutoTransform(True)
+    kind = bytes(reader.format().data()).lower()
+    if kind == b"svgz" or (kind == b"svg" and not svg_is_self_contained(data)):
+        return None  # an SVG could reach out (a URL, a file of the disk): it is not drawn at all
     size = reader.size()
     if size.isValid() and size.width() > 0 and size.height() > 0:
         scale = min(1.0, FULL_PICTURE_MAX / max(size.width(), size.height()))
