@@ -162,6 +162,14 @@ def shown_text(kind: str, text: str) -> str:
     return text.replace("\n", "\u2028") if kind == "pre" else text
 
 
+def marker(cursor: QTextCursor) -> QTextCursor:
+    """A cursor that stays where ``cursor`` is while text is inserted there (and moves with edits
+    before it): it marks a block of the document being built."""
+    mark = QTextCursor(cursor)
+    mark.setKeepPositionOnInsert(True)
+    return mark
+
+
 @dataclass(eq=False)
 class Figure:
     """A picture in the pane's document: ``cursor`` sits just before it (and follows edits)."""
@@ -406,7 +414,7 @@ class ArticleBrowser(OfflineTextBrowser):
         for quote in self.quotes:
             block = quote.block()
             rect = layout.blockBoundingRect(block)
-            top, bottom = rect.top() - dy, rect.bottom() - dy - block.blockFormat().bottomMargin()
+            top, bottom = rect.top() - dy + 2, rect.bottom() - dy - 2
             if bottom < 0 or top > height:
                 continue
             x = rect.left() + block.blockFormat().leftMargin() - 14 - dx
@@ -1164,13 +1172,13 @@ class ReaderPane(QWidget):
         styles = self._styles
         if b.kind == "rule":
             cursor.insertBlock(styles.rule_block(), QTextCharFormat())
-            self._spacers.append(QTextCursor(cursor))
+            self._spacers.append(marker(cursor))
             return
         info = self._infos.get(b.image) if b.image else None
         bf = styles.figure_block(has_caption=b.end > b.start, available=info is not None)
         if info is None:  # not stored: the alt text says what it was
             cursor.insertBlock(bf, styles.missing_fmt)
-            self._spacers.append(QTextCursor(cursor))
+            self._spacers.append(marker(cursor))
             text = "Picture not available offline" + (f": {b.alt}" if b.alt.strip() else "")
             cursor.insertText(" ".join(text.split()), styles.missing_fmt)
             return
@@ -1182,8 +1190,7 @@ class ReaderPane(QWidget):
         fmt.setHeight(h)
         alt = b.alt or info.alt
         fmt.setToolTip(f"{alt} (click for full size)" if alt else "Click for full size")
-        anchor = QTextCursor(cursor)
-        anchor.setKeepPositionOnInsert(True)  # stays before the picture (and moves with edits above it)
+        anchor = marker(cursor)  # stays before the picture (and moves with edits above it)
         cursor.insertImage(fmt)
         self._spacers.append(anchor)
         self._figures.append(Figure(anchor, info.sha256, info.width, info.height, alt, w, h))
@@ -1195,7 +1202,7 @@ class ReaderPane(QWidget):
 
     def _mark_quote(self, cursor: QTextCursor) -> None:
         """Remember a quote's block (its bar is painted by the browser)."""
-        self._quotes.append(QTextCursor(cursor))
+        self._quotes.append(marker(cursor))
 
     # --- pictures ---------------------------------------------------------------------------------
     def _decode_width(self, fig: Figure) -> int:
