@@ -201,14 +201,7 @@ def prepare(path: Path, encoding: str | None = None) -> PreparedImport:
         return PreparedImport(shown, reason="the file is nested too deeply to read")
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop an import
         return PreparedImport(shown, reason=f"could not be read as an article ({type(exc).__name__})")
-    declared = language_code(parsed.lang)
-    if declared:
-        guess = LanguageGuess(declared, 1.0)
-    else:
-        try:
-            guess = detect_language(parsed.body)
-        except Exception:  # noqa: BLE001 - detection failing is "undetermined", not an error
-            guess = LanguageGuess("und", 0.0)
+    guess = guess_language(parsed)
     earlier = _earlier_hashes(Path(path), parsed) if encoding is not None else ()
     warning = encoding_warning(parsed)
     samples: tuple[tuple[str, str], ...] = ()
@@ -216,6 +209,23 @@ def prepare(path: Path, encoding: str | None = None) -> PreparedImport:
         samples = encoding_samples(Path(path), [parsed.encoding, *parsed.encoding_alternatives[:3]])
     return PreparedImport(shown, parsed=parsed, guess=guess, warning=warning,
                           earlier_hashes=earlier, samples=samples)
+
+
+def guess_language(parsed: ParsedArticle) -> LanguageGuess:
+    """The language a file declares (front matter, ``<html lang>``), else the detected one."""
+    declared = language_code(parsed.lang)
+    if declared:
+        return LanguageGuess(declared, 1.0)
+    try:
+        return detect_language(parsed.body)
+    except Exception:  # noqa: BLE001 - detection failing is "undetermined", not an error
+        return LanguageGuess("und", 0.0)
+
+
+def store_parsed(library: Library, parsed: ParsedArticle, *, path: str | None = None) -> ImportOutcome:
+    """Store an article that did not come from a file (a feed entry, a saved link): its language,
+    de-duplication, its blocks and pictures — the same pipeline as a file's."""
+    return library.add_article(parsed, guess_language(parsed), path=path or parsed.url)
 
 
 def _prepare_chunk(paths: list[str], encoding: str | None = None) -> list[PreparedImport]:

@@ -88,6 +88,11 @@ class Article:
     tags: tuple[str, ...] = ()
     note: str | None = None  # article-level Markdown note
     feed_id: int | None = None  # the feed it came from (None: a file, a saved link)
+    #: its shape: blocks mapped to spans of ``body`` (the ones with text are its paragraphs, in
+    #: order); an article stored without structure has one paragraph block per paragraph
+    blocks: tuple[Block, ...] = ()
+    #: the stored pictures its blocks show, in order of first use
+    images: tuple[ImageInfo, ...] = ()
 
     @property
     def paragraphs(self) -> list[str]:
@@ -113,9 +118,11 @@ class Article:
         )
 
     def to_json(self) -> dict[str, object]:
-        """``show --json``: the summary shape plus ``body``."""
+        """``show --json``: the summary shape plus ``body``, ``blocks`` and ``images``."""
         data = self.summary().to_json()
         data["body"] = self.body
+        data["blocks"] = [b.to_json(self.body) for b in self.blocks]
+        data["images"] = [i.to_json() for i in self.images]
         return data
 
 

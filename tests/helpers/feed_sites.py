@@ -11,12 +11,12 @@
 from __future__ import annotations
 
 import socket
-import struct
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
+
+from tests.helpers.pictures import png
 
 NAV_WORDS = "Home Politics Sport Subscribe Login"
 FOOTER_TEXT = "Copyright 2026 Example Daily. All rights reserved. Privacy policy. Cookie settings."
@@ -31,17 +31,6 @@ PARAGRAPHS = [
     "The work is expected to begin next spring, with a temporary footbridge kept open throughout, and the "
     "council promised monthly public reports on the cost and the timetable of the project.",
 ]
-
-
-def png(width: int = 4, height: int = 3, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
-    """A valid RGB PNG of ``width`` x ``height`` pixels of one colour."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    row = b"\x00" + bytes(rgb) * width
-    raw = row * height
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 @dataclass

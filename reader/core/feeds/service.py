@@ -164,18 +164,9 @@ def _parse_page(data: bytes, url: str | None, charset: str | None) -> ParsedArti
 
 def _store_parsed(library: Library, parsed: ParsedArticle) -> ImportOutcome:
     """Store an article through the import pipeline (language, de-duplication, blocks, pictures)."""
-    from reader.core import importing
+    from reader.core.importing import store_parsed
 
-    store = getattr(importing, "store_parsed", None)
-    if store is not None:
-        outcome: ImportOutcome = store(library, parsed)
-        return outcome
-    from reader.core.language import detect_language, language_code  # until store_parsed exists
-    from reader.core.models import LanguageGuess
-
-    declared = language_code(parsed.lang)
-    guess = LanguageGuess(declared, 1.0) if declared else detect_language(parsed.body)
-    return library.add_article(parsed, guess, path=parsed.url)
+    return store_parsed(library, parsed)
 
 
 class FeedService:

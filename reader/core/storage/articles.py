@@ -25,6 +25,7 @@ from reader.core.models import (
 from reader.core.query import parse_date
 from reader.core.storage.connection import in_chunks
 from reader.core.storage.database import utc_now
+from reader.core.storage.rich import RichTable, remove_unused_images, store_structure
 from reader.core.storage.tags import TagTable, ensure_tag, tag_articles
 from reader.core.text import join_paragraphs
 
@@ -46,7 +47,7 @@ def undetermined() -> LanguageGuess:
     return LanguageGuess(UNDETERMINED, 0.0)
 
 
-class ArticleTable(TagTable):
+class ArticleTable(TagTable, RichTable):
     """Reads and writes of articles."""
 
     # --- create ---------------------------------------------------------------------------------
@@ -81,6 +82,7 @@ class ArticleTable(TagTable):
                 ),
             )
             article_id = int(cur.lastrowid or 0)
+            store_structure(conn, article_id, parsed, body)
             if parsed.tags:
                 tag_articles(conn, [article_id], parsed.tags)
         return ImportOutcome(shown, "imported", article_id=article_id, title=parsed.title, lang=guess.lang)
@@ -98,7 +100,8 @@ class ArticleTable(TagTable):
             content_hash=r["content_hash"], added_at=r["added_at"], read=bool(r["read"]),
             starred=bool(r["starred"]), archived=bool(r["archived"]),
             read_position=r["read_position"], tags=tuple(self._tags_of([article_id]).get(article_id, ())),
-            note=r["note"], feed_id=r["feed_id"],
+            note=r["note"], feed_id=r["feed_id"], blocks=self.get_blocks(article_id, r["body"]),
+            images=self.article_images(article_id),
         )
 
     def get_body(self, article_id: int) -> str:
@@ -209,12 +212,13 @@ class ArticleTable(TagTable):
     def set_body(self, article_id: int, body: str) -> None:
         """Store a new text for an article (NFC). Its highlights are NOT re-anchored here: use
         :func:`reader.core.library_ops.edit_article`, which does both in one transaction."""
+        body = unicodedata.normalize("NFC", body)
         with self.write() as conn:
             self._require(article_id)
-            conn.execute(
-                "UPDATE articles SET body = ?, updated_at = ? WHERE id = ?",
-                (unicodedata.normalize("NFC", body), utc_now(), article_id),
-            )
+            old = conn.execute("SELECT body FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
+            conn.execute("UPDATE articles SET body = ?, updated_at = ? WHERE id = ?", (body, utc_now(), article_id))
+            if old != body:
+                self._remap_structure(conn, article_id, old, body)
 
     def set_detected_language(self, article_id: int, guess: LanguageGuess) -> bool:
         """Store a re-detected language unless a person overrode it. Returns True if stored."""
@@ -300,6 +304,7 @@ class ArticleTable(TagTable):
                 self._require(article_id)
                 snapshots.append(self._snapshot(article_id))
                 conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            remove_unused_images(conn, [i["sha256"] for s in snapshots for i in s["article_images"]])
         return snapshots
 
     def _snapshot(self, article_id: int) -> dict[str, Any]:
@@ -307,6 +312,7 @@ class ArticleTable(TagTable):
         snap["tags"] = self._tags_of([article_id]).get(article_id, [])
         for table in ("highlights", "article_translations"):
             snap[table] = [dict(r) for r in self._read(f"SELECT * FROM {table} WHERE article_id = ?", (article_id,))]
+        snap.update(self._structure_snapshot(article_id))
         snap["highlight_tags"] = [
             dict(r)
             for r in self._read(
@@ -320,6 +326,7 @@ class ArticleTable(TagTable):
     def restore_articles(self, snapshots: Sequence[dict[str, Any]]) -> None:
         """Undo :meth:`delete_articles`."""
         with self.write() as conn:
+            self._restore_pictures(conn, snapshots)
             for snap in snapshots:
                 row = snap["article"]
                 if row.get("feed_id") is not None and not conn.execute(
@@ -327,9 +334,12 @@ class ArticleTable(TagTable):
                     row = {**row, "feed_id": None}  # its feed was unsubscribed meanwhile
                 insert_row(conn, "articles", row)
                 tag_articles(conn, [snap["article"]["id"]], snap["tags"])
-                for table in ("highlights", "article_translations"):
+                for table in ("highlights", "article_translations", "article_blocks"):
                     for row in snap.get(table, []):
                         insert_row(conn, table, row)
+                for row in snap.get("article_images", []):
+                    if conn.execute("SELECT 1 FROM images WHERE sha256 = ?", (row["sha256"],)).fetchone():
+                        insert_row(conn, "article_images", row)  # (a picture gone meanwhile: not available)
                 for row in snap.get("highlight_tags", []):
                     tag_id = ensure_tag(conn, row["name"])
                     conn.execute(

@@ -18,6 +18,7 @@ from reader.core.models import FULL_TEXT_MODES, Feed
 from reader.core.storage.articles import ArticleTable
 from reader.core.storage.connection import in_chunks
 from reader.core.storage.database import utc_now
+from reader.core.storage.rich import remove_unused_images
 
 _FEED_SELECT = (
     "SELECT f.*, (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0 "
@@ -122,6 +123,7 @@ class FeedTable(ArticleTable):
                 deleted = conn.execute(
                     f"DELETE FROM articles WHERE feed_id = ? AND {_REMOVABLE}", (feed_id,)
                 ).rowcount
+                remove_unused_images(conn)
             kept = conn.execute("UPDATE articles SET feed_id = NULL WHERE feed_id = ?", (feed_id,)).rowcount
             conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
         return deleted, kept
@@ -194,6 +196,8 @@ class FeedTable(ArticleTable):
                 (feed_id, older_than))]
             for chunk, marks in in_chunks(ids):
                 conn.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+            if ids:
+                remove_unused_images(conn)
         return ids
 
     def feed_article_ids(self, feed_id: int, ids: Sequence[int] | None = None) -> list[int]:

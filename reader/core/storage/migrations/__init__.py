@@ -22,6 +22,7 @@ from reader.core.storage.migrations.m002_translations import m002_translations
 from reader.core.storage.migrations.m003_annotations import m003_annotations
 from reader.core.storage.migrations.m004_annotation_indexes import m004_annotation_indexes
 from reader.core.storage.migrations.m005_article_row_index import m005_article_row_index
+from reader.core.storage.migrations.m006_rich_articles import m006_rich_articles
 from reader.core.storage.migrations.m007_feeds import m007_feeds
 
 if TYPE_CHECKING:
@@ -31,8 +32,10 @@ if TYPE_CHECKING:
 MIGRATION_SET = "polyglot-reader"
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' table
 
+#: In the order they are applied. m007 was written (and is in libraries) before m006, whose name was
+#: reserved for the rich-articles issue: m006 comes last so every library applies them in one order.
 _ALL = (m001_core, m002_translations, m003_annotations, m004_annotation_indexes, m005_article_row_index,
-        m007_feeds)
+        m007_feeds, m006_rich_articles)
 
 #: Names of all migrations this version knows, in order. ``PRAGMA user_version`` is its length.
 KNOWN = [fn.__name__ for fn in _ALL]
