@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QTextCursor, QTextFormat
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QApplication
 
 from reader.core.library_ops import Annotations
@@ -68,6 +68,7 @@ def rich_article(red: bytes, blue: bytes) -> ParsedArticle:
 def add_rich(db: Path) -> int:
     with Library(db) as lib:
         lib.set_setting("gui.seeded", True)
+        lib.add_article(ParsedArticle(title="A plain article", paragraphs=("Only words here.",)), LanguageGuess("en", 0.9))
         out = lib.add_article(rich_article(picture("#ff0000"), picture("#0000ff", 1600, 400)), LanguageGuess("en", 0.99))
     assert out.article_id is not None
     return out.article_id
@@ -83,6 +84,20 @@ def open_rich(make_window, qtbot, tmp_path: Path):  # noqa: ANN001, ANN201
     qtbot.waitUntil(lambda: w.reader_pane.pictures_pending() == 0, timeout=10_000)
     wait_idle(qtbot, parts)
     return parts, aid
+
+
+def drag(widget, start: QPoint, end: QPoint) -> None:  # noqa: ANN001
+    """A left-button mouse drag (press, moves with the button held, release), as a person makes it."""
+    def send(kind: QEvent.Type, pos: QPoint, buttons: Qt.MouseButton) -> None:
+        button = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseMove else Qt.MouseButton.LeftButton
+        event = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
+                            Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(widget, event)
+
+    send(QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
+    for k in range(1, 11):
+        send(QEvent.Type.MouseMove, start + (end - start) * k / 10, Qt.MouseButton.LeftButton)
+    send(QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
 
 
 def block_at(pane, index: int):  # noqa: ANN001, ANN201
@@ -143,7 +158,8 @@ def test_blocks_are_drawn_with_their_shape_and_the_paragraph_table_holds(make_wi
     cap_rect = pane.browser.cursorRect(QTextCursor(caption))
     assert pane.paragraph_at(QPoint(cap_rect.x() + 2, cap_rect.center().y())) == 8
     # search terms are marked in headings and list items like in paragraphs
-    parts.window.search.setText("nested")
+    with qtbot.waitSignal(parts.controller.list_ready, timeout=10_000):
+        parts.window.search.field.setText("nested")
     qtbot.waitUntil(lambda: pane.highlight_count() >= 1, timeout=5_000)
     assert pane.first_highlight_text().lower() == "nested"
 
@@ -168,12 +184,13 @@ def test_pictures_come_from_the_library_fitted_to_the_column(make_window, qtbot,
     shot = pane.browser.viewport().grab().toImage()
     assert shot.pixelColor(rect.center()).name() == "#ff0000"
     # a narrower window: the pictures narrow with the column, never wider than it
+    blue_width = blue.width
     parts.window.resize(760, 700)
     qtbot.waitUntil(lambda: pane.browser.column_width() < column, timeout=5_000)
     QApplication.processEvents()
     narrow = pane.browser.column_width()
     assert all(f.width <= narrow for f in pane.figures())
-    assert pane.figures()[1].width < blue.width
+    assert pane.figures()[1].width < blue_width
 
 
 def test_a_click_on_a_picture_opens_it_full_size_and_esc_closes(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
@@ -200,13 +217,15 @@ def test_a_highlight_on_a_list_item_is_painted_and_stored(make_window, qtbot, tm
     parts, aid = open_rich(make_window, qtbot, tmp_path)
     w = parts.window
     pane = w.reader_pane
-    # keyboard selection: caret at the item's start, Shift+End
-    c = QTextCursor(pane.browser.document())
-    c.setPosition(pane.paragraph_position(3))
-    pane.browser.setTextCursor(c)
-    pane.browser.setFocus()
+    # a mouse drag from the item's first letter to past its last one
+    doc = pane.browser.document()
+    start, end = QTextCursor(doc), QTextCursor(doc)
+    start.setPosition(pane.paragraph_position(3))
+    end.setPosition(pane.paragraph_position(3) + len(ITEMS[1]))
+    a, b = pane.browser.cursorRect(start), pane.browser.cursorRect(end)
+    drag(pane.browser.viewport(), QPoint(a.left() + 1, a.center().y()), QPoint(b.right() + 30, b.center().y()))
     w.activateWindow()
-    qtbot.keyClick(pane.browser, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    pane.browser.setFocus()
     assert pane.browser.textCursor().selectedText() == ITEMS[1]
     ann = w.annotations
     with qtbot.waitSignal(ann.controller.highlights_ready, timeout=10_000,

@@ -149,7 +149,7 @@ def confirm_open_link(parent: QWidget | None, url: QUrl) -> bool:
 def layout_blocks(article: Article) -> list[Block]:
     """The article's blocks as the pane lays them out: its stored structure, when the blocks with
     text are exactly its paragraphs (the storage invariant), else one paragraph block each."""
-    blocks: Sequence[Block] = getattr(article, "blocks", ()) or ()
+    blocks = article.blocks
     paragraphs = article.paragraphs
     if sum(1 for b in blocks if b.end > b.start) == len(paragraphs) and blocks:
         return list(blocks)
@@ -360,6 +360,7 @@ class ArticleBrowser(OfflineTextBrowser):
         self.figures: list[Figure] = []  # the pictures of the shown document (set by the pane)
         self.quotes: list[QTextCursor] = []  # a cursor in each quote block (its bar is painted here)
         self._press: QPoint | None = None
+        self._column_seen = 0  # the column width column_changed last told
 
     def figure_rect(self, fig: Figure) -> QRect:
         """Where a picture is drawn, in viewport coordinates."""
@@ -458,8 +459,9 @@ class ArticleBrowser(OfflineTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(side)
             root.setFrameFormat(fmt)
-            if shown:
-                self.column_changed.emit()
+        if shown and self.column_width() != self._column_seen:
+            self._column_seen = self.column_width()
+            self.column_changed.emit()
 
 
 class TagRow(QWidget):
@@ -1028,7 +1030,7 @@ class ReaderPane(QWidget):
         self._figures, self._spacers, self._quotes = [], [], []
         self._rendered_mode = mode
         self._styles_now = BlockStyles(size, pal, para_block, body_fmt)
-        self._infos = {info.sha256: info for info in getattr(article, "images", ())}
+        self._infos = {info.sha256: info for info in article.images}
         items = layout_blocks(article)
         self.browser.measure_factor = 2.0 if mode == "side_by_side" else 1.0
         self.browser.apply_measure(doc)  # the column the figures are fitted to
