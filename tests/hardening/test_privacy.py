@@ -604,8 +604,14 @@ def test_a_stored_svg_with_external_references_is_never_rendered_with_them(qtbot
         lib.set_setting("gui.seeded", True)
         out = lib.add_article(ParsedArticle(
             title="Stored SVG", paragraphs=paras,
-            blocks=(ParsedBlock("paragraph", paras[0]), ParsedBlock("image", paras[1], image=0, alt="svg")),
-            images=(ParsedImage("page_files/x.svg", svg, "image/svg+xml", 120, 80, "svg"),)),
+            blocks=(ParsedBlock("paragraph", paras[0]), ParsedBlock("image", paras[1], image=0, alt="svg"),
+                    *(ParsedBlock("image", "", image=i, alt=f"remote {i}") for i in range(1, 5))),
+            images=(ParsedImage("page_files/x.svg", svg, "image/svg+xml", 120, 80, "svg"),
+                    # kept as "not available" by storage: never fetched when the article is read
+                    ParsedImage(f"{server.base}/remote.jpg", reason="remote"),
+                    ParsedImage(f"{server.base}/a.jpg 1x, {server.base}/b.jpg 2x", reason="srcset"),
+                    ParsedImage(f"url({server.base}/css-bg.jpg)", reason="css"),
+                    ParsedImage(f"data:image/svg+xml,<svg><image href='{server.base}/d.png'/></svg>", reason="svg"))),
             LanguageGuess("en", 0.99))
     assert out.article_id is not None
     parts = _window(qtbot, db)
@@ -614,6 +620,7 @@ def test_a_stored_svg_with_external_references_is_never_rendered_with_them(qtbot
         pane = parts.window.reader_pane
         figs = pane.figures()
         assert len(figs) == 1 and pane.shown_picture(figs[0].sha) is None  # refused: its box stays empty
+        assert pane.plain_text().count("Picture not available offline: remote") == 4
     finally:
         parts.window.close()
         parts.close()
