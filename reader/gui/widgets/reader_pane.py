@@ -437,6 +437,15 @@ class ArticleBrowser(OfflineTextBrowser):
         fmt = doc.rootFrame().frameFormat()
         return max(16, int(self.viewport().width() - fmt.leftMargin() - fmt.rightMargin()))
 
+    def figure_width(self) -> int:
+        """The widest a picture is drawn: the text column with the vertical scrollbar shown (a long
+        article shows it once laid out; its appearing must not re-fit every picture) and no wider
+        than the single-column measure (side by side, a picture spans both columns at that width)."""
+        bar = self.verticalScrollBar()
+        width = self.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width())
+        side = max(28, (width - self.measure_width()) // 2)
+        return max(16, min(width - 2 * side, self.measure_width(1.0)))
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.apply_measure()
@@ -459,8 +468,8 @@ class ArticleBrowser(OfflineTextBrowser):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(side)
             root.setFrameFormat(fmt)
-        if shown and self.column_width() != self._column_seen:
-            self._column_seen = self.column_width()
+        if shown and self.figure_width() != self._column_seen:
+            self._column_seen = self.figure_width()
             self.column_changed.emit()
 
 
@@ -1034,7 +1043,7 @@ class ReaderPane(QWidget):
         items = layout_blocks(article)
         self.browser.measure_factor = 2.0 if mode == "side_by_side" else 1.0
         self.browser.apply_measure(doc)  # the column the figures are fitted to
-        self._column = min(self.browser.column_width(doc), self.browser.measure_width(1.0))
+        self._column = self.browser.figure_width()
         if mode == "side_by_side":
             self._render_side_by_side(doc, items, originals)
         else:
@@ -1276,7 +1285,7 @@ class ReaderPane(QWidget):
         if not self._figures or self._styles_now is None:
             return
         doc = self.browser.document()
-        self._column = min(self.browser.column_width(doc), self.browser.measure_width(1.0))
+        self._column = self.browser.figure_width()
         edit: QTextCursor | None = None
         for fig in self._figures:
             w, h = fit_size(fig.natural_width, fig.natural_height, self._column)
