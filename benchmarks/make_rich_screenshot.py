@@ -24,13 +24,13 @@ sys.path.insert(0, str(REPO))
 TITLE = "A morning in the harbour"
 PARAGRAPHS = (
     "The boats leave before the sun is up. By the time the light reaches the water, the quay is empty "
-    "except for the nets drying on their frames and the gulls waiting for the first catch.",
+    "except for the nets drying on their frames.",
+    "Dawn over the harbour: the fishing boats have already left.",
     "What the harbour keeps",
-    "Nets mended by hand, some of them older than the boats",
+    "Nets mended by hand, some older than the boats",
     "A chapel for the ones who did not come back",
     "The tide table painted on the harbour master's door",
     "The sea gives and the sea takes; the harbour only keeps count.",
-    "Dawn over the harbour: the fishing boats have already left.",
     "In the afternoon the boats come home one by one, and the quay fills again with voices, crates and "
     "the smell of diesel and salt.",
 )
@@ -107,12 +107,12 @@ def build_library(db: Path) -> None:
     png = harbour_png()
     blocks = (
         ParsedBlock("paragraph", PARAGRAPHS[0]),
-        ParsedBlock("heading", PARAGRAPHS[1], level=2),
-        ParsedBlock("list_item", PARAGRAPHS[2]),
+        ParsedBlock("image", PARAGRAPHS[1], image=0, alt="The harbour at dawn"),
+        ParsedBlock("heading", PARAGRAPHS[2], level=2),
         ParsedBlock("list_item", PARAGRAPHS[3]),
         ParsedBlock("list_item", PARAGRAPHS[4]),
-        ParsedBlock("quote", PARAGRAPHS[5]),
-        ParsedBlock("image", PARAGRAPHS[6], image=0, alt="The harbour at dawn"),
+        ParsedBlock("list_item", PARAGRAPHS[5]),
+        ParsedBlock("quote", PARAGRAPHS[6]),
         ParsedBlock("paragraph", PARAGRAPHS[7]),
     )
     with Library(db) as lib:

@@ -299,3 +299,31 @@ def test_side_by_side_pairs_blocks_and_translates_headings_and_captions(qtbot, t
     c.movePosition(QTextCursor.MoveOperation.Right)
     assert c.charFormat().fontWeight() == QFont.Weight.Bold
     assert pane.browser.document().findBlock(pane.paragraph_position(8)).text() == translated[8]
+
+
+def test_the_screenshot_shows_the_picture(tmp_path: Path) -> None:
+    """``reader --db LIB --screenshot OUT`` waits for the shown article's pictures before the grab."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "shot.db"
+    paras = ("A short paragraph over a large red picture.", "The red picture.")
+    with Library(db) as lib:
+        lib.set_setting("gui.seeded", True)
+        lib.add_article(ParsedArticle(
+            title="A picture", paragraphs=paras,
+            blocks=(ParsedBlock("paragraph", paras[0]), ParsedBlock("image", paras[1], image=0, alt="red")),
+            images=(ParsedImage("p_files/red.jpg", picture("#ff0000", 2400, 1600, "JPEG"), "image/jpeg", 2400, 1600, "red"),)),
+            LanguageGuess("en", 0.99))
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", READER_DATA_DIR=str(tmp_path / "data"),
+               READER_CONFIG_DIR=str(tmp_path / "config"))
+    proc = subprocess.run([sys.executable, "-m", "reader", "--db", str(db), "--screenshot", str(out)],
+                          cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    red = sum(1 for y in range(0, 800, 4) for x in range(640, 1280, 4)
+              if (c := image.pixelColor(x, y)).red() > 220 and c.green() < 40 and c.blue() < 40)
+    assert red > 2000, red  # the picture's box is filled (an empty box is grey)
