@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from reader.core.errors import ReaderError, StorageError
@@ -337,6 +337,10 @@ def run(db: str | None, files: Sequence[str], *, screenshot: str | None = None, 
         deadline.start(120_000)
 
         def on_ready() -> None:
+            pane = window.reader_pane
+            if pane.pictures_pending():  # the shown article's pictures are still being decoded
+                pane.pictures_settled.connect(on_ready, Qt.ConnectionType.SingleShotConnection)
+                return
             deadline.stop()
             app.processEvents()
             if smoke:

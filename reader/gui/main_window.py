@@ -198,6 +198,10 @@ class MainWindow(QMainWindow):
         self.article_list.article_selected.connect(self._on_list_article_selected)
         pane.tag_add_requested.connect(lambda name: c.add_tags(self._shown_ids(), [name]))
         pane.tag_remove_requested.connect(lambda name: c.remove_tag(self._shown_ids(), name))
+        pane.pictures_wanted.connect(c.load_pictures)  # a shown article's pictures, decoded off the GUI thread
+        pane.full_picture_wanted.connect(c.load_full_picture)
+        c.picture_ready.connect(pane.set_picture)
+        c.full_picture_ready.connect(pane.set_full_picture)
         self.import_progress.cancel_requested.connect(c.cancel_import)
         self.article_shown.connect(self.translation_ui.show_article)
         self.article_shown.connect(ann.show_article)

@@ -450,3 +450,178 @@ def test_a_link_in_a_note_asks_too(qtbot, browser_opens, server) -> None:  # noq
     assert browser_opens.opened == [f"{server.base}/source"]
     assert "javascript" not in preview.toHtml()  # the sanitizer already removed the bad link
     assert server.hits == 0
+
+
+# --- articles with pictures (issue 11): every kind of image reference, opened in the real window ---
+RED_PNG_NAME = "local-red.png"
+
+
+def _png(color: str, width: int = 120, height: int = 80) -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice  # noqa: TID251 - a GUI test outside tests/gui
+    from PySide6.QtGui import QColor, QImage  # noqa: TID251 - a GUI test outside tests/gui
+
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(color))
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buf, "PNG")
+    buf.close()
+    return bytes(data.data())
+
+
+def hostile_svg(base: str, local: Path) -> str:
+    """An SVG that would fetch (or read from disk) if anything rendered it naively."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" '
+            f'height="80"><style>@import url({base}/svg-import.css); rect {{ fill: url({base}/svg-fill.svg#p) }}'
+            f'</style><rect width="120" height="80" fill="#00ff00"/>'
+            f'<image href="{base}/svg-image.png" width="60" height="40"/>'
+            f'<image xlink:href="{base}/svg-xlink.png" x="60" width="60" height="40"/>'
+            f'<image xlink:href="{local.as_uri()}" y="40" width="120" height="40"/>'
+            f'<use href="{base}/svg-use.svg#x"/><feImage href="{base}/svg-fe.png"/>'
+            f'<a href="{base}/svg-link"><text y="20">x</text></a></svg>')
+
+
+def picture_page(base: str) -> str:
+    """A saved page whose pictures are remote, in srcset, CSS backgrounds and SVG with external
+    references, beside one ordinary local picture (``page_files/ok.png``)."""
+    return f"""<!doctype html><html><head><title>Pictures of every kind</title>
+<style>.hero {{ background-image: url({base}/css-hero.jpg) }} @import url({base}/pic-import.css);</style>
+<link rel="preload" as="image" href="{base}/preload.png"></head><body>
+<article><h1>Pictures of every kind</h1>
+<p>The first paragraph is long enough for the extractor to keep it: the harbour, the boats and the sea
+in the morning light, with gulls over the water and nets drying on the quay.</p>
+<figure><img src="page_files/ok.png" alt="an ordinary local picture"><figcaption>A local picture</figcaption></figure>
+<p>A remote picture follows, and a tracker pixel after it; neither may be fetched when reading.</p>
+<img src="{base}/remote.jpg" alt="a remote photo">
+<img src="{base}/pixel.gif" width="1" height="1" alt="">
+<img src="page_files/ok.png" srcset="{base}/srcset-1x.jpg 1x, {base}/srcset-2x.jpg 2x" alt="with srcset">
+<picture><source srcset="{base}/source.webp" type="image/webp"><img src="{base}/picture.jpg" alt="picture element"></picture>
+<div class="hero" style="background: url('{base}/inline-bg.jpg')"><p>A paragraph over a CSS background
+picture, long enough to be kept by the extractor as its own paragraph of the article.</p></div>
+<img src="page_files/external.svg" alt="an SVG with external references">
+<img src="data:image/svg+xml;utf8,{hostile_svg(base, Path('/nonexistent.png')).replace('"', "'").replace('#', '%23')}" alt="data SVG">
+<svg><image href="{base}/inline-svg.png"/></svg>
+<p>The last paragraph closes the page: the sun goes down behind the lighthouse and the boats come home.</p>
+</article></body></html>"""
+
+
+@pytest.fixture
+def picture_library(tmp_path: Path, server: CountingServer, capsys) -> tuple[Path, int, Path]:  # noqa: ANN001
+    page = tmp_path / "page.html"
+    files = tmp_path / "page_files"
+    files.mkdir()
+    (files / "ok.png").write_bytes(_png("#3366cc"))
+    local = tmp_path / RED_PNG_NAME
+    local.write_bytes(_png("#ff0000"))
+    (files / "external.svg").write_text(hostile_svg(server.base, local), encoding="utf-8")
+    page.write_text(picture_page(server.base), encoding="utf-8")
+    db = tmp_path / "pictures.db"
+    assert cli_main(["--db", str(db), "import", str(page)]) == 0  # the real importer
+    capsys.readouterr()
+    with Library(db) as lib:
+        lib.set_setting("gui.seeded", True)
+        ids = lib.list_ids()
+    assert len(ids) == 1
+    return db, ids[0], local
+
+
+def _window(qtbot, db: Path):  # noqa: ANN001, ANN202
+    from reader.gui.app import build
+
+    parts = build(db, theme="light")
+    qtbot.addWidget(parts.window)
+    parts.window.resize(1280, 800)
+    parts.window.show()
+    with qtbot.waitSignal(parts.window.ready, timeout=60_000):
+        parts.window.start([])
+    return parts
+
+
+def _read_through(qtbot, parts, article_id: int, server: CountingServer) -> None:  # noqa: ANN001
+    """Open the article, let its pictures decode, read it in every mode, open each picture full size."""
+    w = parts.window
+    pane = w.reader_pane
+    assert w.article_list.select_id(article_id)
+    qtbot.waitUntil(lambda: pane.article_id() == article_id, timeout=5_000)
+    qtbot.waitUntil(lambda: pane.pictures_pending() == 0 and parts.runner.pending() == 0, timeout=20_000)
+    pane.set_translation_available(True)
+    translated = [f"{p} (translated)" for p in pane.article().paragraphs]
+    pane.set_translation(translated)
+    for mode in ("original", "translation", "side_by_side", "original"):
+        pane.set_mode(mode)
+        qtbot.waitUntil(lambda: pane.pictures_pending() == 0 and parts.runner.pending() == 0, timeout=20_000)
+        bar = pane.browser.verticalScrollBar()
+        for k in range(6):
+            bar.setValue(bar.maximum() * k // 5)
+            _settle(qtbot, pane.browser.viewport())
+    for fig in pane.figures():
+        bar = pane.browser.verticalScrollBar()
+        bar.setValue(0)
+        QApplication.processEvents()
+        bar.setValue(max(0, pane.figure_rect(fig).top() - 20))
+        QApplication.processEvents()
+        qtbot.mouseClick(pane.browser.viewport(), Qt.MouseButton.LeftButton, pos=pane.figure_rect(fig).center())
+        qtbot.waitUntil(lambda f=fig: pane.picture_viewer is not None and pane.picture_viewer.sha == f.sha
+                        and pane.picture_viewer.isVisible(), timeout=5_000)
+        qtbot.waitUntil(lambda: parts.runner.pending() == 0, timeout=10_000)
+        _settle(qtbot, pane.picture_viewer)
+        pane.picture_viewer.close()
+    assert server.hits == 0, server.requests
+
+
+def test_an_article_with_pictures_of_every_kind_makes_no_request(qtbot, picture_library, server) -> None:  # noqa: ANN001
+    db, article_id, _local = picture_library
+    with Library(db) as lib:
+        article = lib.get_article(article_id)
+    assert "The first paragraph" in article.body
+    parts = _window(qtbot, db)
+    try:
+        _read_through(qtbot, parts, article_id, server)
+        pane = parts.window.reader_pane
+        # whatever was stored is drawn from the library; the remote ones are placeholders, never fetched
+        for fig in pane.figures():
+            assert pane.shown_picture(fig.sha) is not None or fig.alt
+        assert not [u for u in pane.browser.refused_resources if "127.0.0.1" in u]  # never even asked
+    finally:
+        parts.window.close()
+        parts.close()
+    assert server.hits == 0, server.requests
+
+
+def test_a_stored_svg_with_external_references_is_never_rendered_with_them(qtbot, tmp_path: Path,  # noqa: ANN001
+                                                                             server) -> None:
+    """Defence in depth: an SVG stored with external references (the importer leaves those out)
+    is not decoded at all: no request, and no file of the disk drawn into it."""
+    from reader.core.models import LanguageGuess, ParsedArticle, ParsedBlock, ParsedImage
+
+    local = tmp_path / RED_PNG_NAME
+    local.write_bytes(_png("#ff0000"))
+    svg = hostile_svg(server.base, local).encode()
+    db = tmp_path / "svg.db"
+    paras = ("A paragraph before the picture, with enough words to read.", "The caption of the SVG.")
+    with Library(db) as lib:
+        lib.set_setting("gui.seeded", True)
+        out = lib.add_article(ParsedArticle(
+            title="Stored SVG", paragraphs=paras,
+            blocks=(ParsedBlock("paragraph", paras[0]), ParsedBlock("image", paras[1], image=0, alt="svg"),
+                    *(ParsedBlock("image", "", image=i, alt=f"remote {i}") for i in range(1, 5))),
+            images=(ParsedImage("page_files/x.svg", svg, "image/svg+xml", 120, 80, "svg"),
+                    # kept as "not available" by storage: never fetched when the article is read
+                    ParsedImage(f"{server.base}/remote.jpg", reason="remote"),
+                    ParsedImage(f"{server.base}/a.jpg 1x, {server.base}/b.jpg 2x", reason="srcset"),
+                    ParsedImage(f"url({server.base}/css-bg.jpg)", reason="css"),
+                    ParsedImage(f"data:image/svg+xml,<svg><image href='{server.base}/d.png'/></svg>", reason="svg"))),
+            LanguageGuess("en", 0.99))
+    assert out.article_id is not None
+    parts = _window(qtbot, db)
+    try:
+        _read_through(qtbot, parts, out.article_id, server)
+        pane = parts.window.reader_pane
+        figs = pane.figures()
+        assert len(figs) == 1 and pane.shown_picture(figs[0].sha) is None  # refused: its box stays empty
+        assert pane.plain_text().count("Picture not available offline: remote") == 4
+    finally:
+        parts.window.close()
+        parts.close()
+    assert server.hits == 0, server.requests

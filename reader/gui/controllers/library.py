@@ -29,6 +29,10 @@ Signals:
         fully shown: screenshots, --smoke, tests).
     flags_undoable(str): a person's star / read / archive change went on the undo history; the
         text says what it did ("Archived 3 articles.").
+    picture_ready(int, str, object): (article id, sha256, QImage or None): a stored picture asked for
+        with :meth:`LibraryController.load_pictures`, decoded on the ``read`` lane at the width asked
+        (None: it could not be read, or the article changed first).
+    full_picture_ready(str, object): (sha256, QImage or None): the original, for the full-size viewer.
     external_change(): another process (``reader-cli``, a second window's hand-over, a sync tool)
         changed the library; the list, the counts and the shown article are read again. Checked
         every :data:`WATCH_MS` with SQLite's ``PRAGMA data_version`` (one pragma, no file scan).
@@ -37,11 +41,14 @@ Signals:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QElapsedTimer, QIODevice, QObject, QSize, QTimer, Signal
+from PySide6.QtGui import QImage, QImageReader
 
 from reader.core.errors import NotFoundError, QueryError, ReaderError
 from reader.core.library_ops import edit_article
@@ -50,7 +57,7 @@ from reader.core.query import Term, parse
 from reader.core.storage import Library
 from reader.gui.controllers.translation import translation_matches
 from reader.gui.controllers.undo import UndoHistory
-from reader.gui.tasks import TaskContext, TaskRunner
+from reader.gui.tasks import Job, TaskCancelled, TaskContext, TaskRunner
 
 #: What the message bar says after a person's s / m / e ("Archived 3 articles." + Undo).
 FLAG_TEXT = {
@@ -68,6 +75,53 @@ SEEDED_KEY = "gui.seeded"
 FIRST_PAGE = 200  # ids fetched before the whole list, so the first rows paint at once
 MARK_STEP = 2_000  # articles marked read per writer job (one transaction) by Mark All as Read
 FIRST_ROW = -1  # list_ready's "select" value for: the first row, unless the last article is restored
+
+
+#: The largest picture the full-size viewer decodes (pixels a side): bigger ones are scaled down.
+FULL_PICTURE_MAX = 8192
+
+
+_SVG_REFUSED = re.compile(r"@import|<!ENTITY|<\?xml-stylesheet|<foreignObject", re.IGNORECASE)
+_SVG_ATTR_REF = re.compile(r"""(?:href|src)\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
+_SVG_URL_REF = re.compile(r"""url\(\s*(["']?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
+
+
+def svg_is_self_contained(data: bytes) -> bool:
+    """Whether an SVG refers only to itself (``#id``): no URL, no file, no data: inside it, no style
+    import, no entity. The importers already leave other SVGs out; this is the reader's own check."""
+    text = data.decode("utf-8", "replace")
+    if _SVG_REFUSED.search(text):
+        return False
+    refs = [m.group(2) for m in _SVG_ATTR_REF.finditer(text)] + [m.group(2) for m in _SVG_URL_REF.finditer(text)]
+    return all(ref.strip().startswith("#") for ref in refs)
+
+
+def decode_picture(ctx: TaskContext, sha: str, width: int = 0) -> QImage | None:
+    """A stored picture decoded from the library (never a file or the network), scaled to ``width``
+    pixels wide (0: its own size, at most :data:`FULL_PICTURE_MAX` a side), on a worker thread:
+    QImage (unlike QPixmap) may be made off the GUI thread. JPEGs decode straight at the smaller
+    size. None when it cannot be read."""
+    if ctx.cancelled():
+        raise TaskCancelled("the article changed")
+    data = ctx.library.get_image(sha)
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    kind = bytes(reader.format().data()).lower()
+    if kind == b"svgz" or (kind == b"svg" and not svg_is_self_contained(data)):
+        return None  # an SVG could reach out (a URL, a file of the disk): it is not drawn at all
+    size = reader.size()
+    if size.isValid() and size.width() > 0 and size.height() > 0:
+        scale = min(1.0, FULL_PICTURE_MAX / max(size.width(), size.height()))
+        if width > 0:
+            scale = min(scale, width / size.width())
+        if scale < 1.0:
+            reader.setScaledSize(QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale))))
+    image = reader.read()
+    buffer.close()
+    return None if image.isNull() else image
 
 
 def import_job(ctx: TaskContext, paths: Sequence[str | Path],
@@ -109,6 +163,8 @@ class LibraryController(QObject):
     ready = Signal()
     external_change = Signal()
     flags_undoable = Signal(str)
+    picture_ready = Signal(int, str, object)
+    full_picture_ready = Signal(str, object)
 
     def __init__(self, runner: TaskRunner, undo: UndoHistory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -143,6 +199,7 @@ class LibraryController(QObject):
         self.watch_timer.timeout.connect(self._check_external_change)
         self._seen_version: int | None = None
         self._seen_writes: tuple[int, int] = (0, 0)
+        self._picture_jobs: tuple[int, list[Job]] = (0, [])  # the article whose pictures are decoding
 
     # --- start-up ---------------------------------------------------------------------------------
     def start(self, files: Sequence[str | Path] = ()) -> None:
@@ -335,6 +392,35 @@ class LibraryController(QObject):
         except ReaderError as exc:
             self.error.emit(str(exc))
             return None
+
+    def load_pictures(self, article_id: int, wanted: Sequence[tuple[str, int]]) -> None:
+        """Decode these stored pictures ((sha256, width in pixels)) of an article on the ``read`` lane,
+        one job each, in the order given (the document's); each lands in ``picture_ready``. The
+        pictures of an article no longer shown are dropped before they are decoded."""
+        shown, jobs = self._picture_jobs
+        if shown != article_id:
+            for job in jobs:
+                job.cancel()
+            jobs = []
+        jobs = [j for j in jobs if not j.done]
+        for sha, width in wanted:
+            jobs.append(self.runner.read(partial(decode_picture, sha=sha, width=width),
+                                         partial(self._on_picture, article_id, sha),
+                                         partial(self._on_picture_failed, article_id, sha)))
+        self._picture_jobs = (article_id, jobs)
+
+    def _on_picture(self, article_id: int, sha: str, image: QImage | None) -> None:
+        self.picture_ready.emit(article_id, sha, image)
+
+    def _on_picture_failed(self, article_id: int, sha: str, exc: BaseException) -> None:
+        if not isinstance(exc, TaskCancelled):
+            log.warning("picture %s could not be read: %s", sha, exc)
+        self.picture_ready.emit(article_id, sha, None)
+
+    def load_full_picture(self, sha: str) -> None:
+        """The original of a stored picture, for the full-size viewer (``full_picture_ready``)."""
+        self.runner.read(lambda ctx: decode_picture(ctx, sha), lambda image: self.full_picture_ready.emit(sha, image),
+                         lambda _exc: self.full_picture_ready.emit(sha, None), key="full-picture")
 
     def summaries(self, ids: Sequence[int]) -> dict[int, ArticleSummary]:
         """Light rows for the list model (GUI thread, a block of ~100 ids by primary key)."""

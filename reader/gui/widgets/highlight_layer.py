@@ -68,15 +68,16 @@ class PaneGeometry:
         self.texts: list[str] = [pane.paragraph_text(i) for i in range(len(self.positions))]
         self.doc = pane.browser.document()
         # side by side: (position, text) of each translated cell
+        # (the rows are in several tables: pictures and rules span both columns between them)
         self.cells: list[tuple[int, str] | None] = []
-        if self.mode == "side_by_side" and self.positions:
-            table = QTextCursor(self.doc)
-            table.setPosition(self.positions[0])
-            t = table.currentTable()
-            if t is not None:
-                for i in range(t.rows()):
-                    text = self.translated[i] if i < len(self.translated) else None
-                    self.cells.append((t.cellAt(i, 1).firstCursorPosition().position(), text) if text else None)
+        self.cell_rows: dict[int, int] = {}  # translated cell start -> paragraph
+        if self.mode == "side_by_side":
+            for i in range(len(self.positions)):
+                cell_start = pane.translation_cell(i)
+                text = self.translated[i] if i < len(self.translated) else None
+                self.cells.append((cell_start, text) if text and cell_start is not None else None)
+                if cell_start is not None:
+                    self.cell_rows[cell_start] = i
 
     # -- which paragraph shows what
     def shows_translation(self, i: int) -> bool:
@@ -98,7 +99,9 @@ class PaneGeometry:
             if table is not None:
                 cell = table.cellAt(start)
                 if cell.isValid() and cell.column() == 1:
-                    row = cell.row()
+                    row = self.cell_rows.get(cell.firstCursorPosition().position(), -1)
+                    if row < 0:
+                        return None
                     shown = self.translated[row] if row < len(self.translated) else None
                     if not shown:
                         return None
