@@ -22,6 +22,7 @@ sidebar, the message bar, the settings and the window's ``offer_undo``. The wind
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -85,8 +86,10 @@ class FeedsUi(QObject):
         self.timer = QTimer(self)
         self.timer.timeout.connect(lambda: self.refresh(due_only=True))
         self._opening = True  # the first feed list after start-up may start the refresh on start
+        self._show_feed: int | None = None  # a feed just added: its articles are shown
         self._new = 0
         self._failures = 0
+        self._said: tuple[str, float] = ("", 0.0)  # the last status line and until when it stands
         c = controller
         c.feeds_ready.connect(self._on_controller_feeds_ready)
         c.discovered.connect(self._on_controller_discovered)
@@ -106,6 +109,7 @@ class FeedsUi(QObject):
         library.counts_ready.connect(lambda *_: c.reload())  # the feeds' unread counts follow the others
         library.external_change.connect(c.reload)
         library.ready.connect(self._on_library_ready)
+        library.list_ready.connect(self._on_library_list_ready)
         sidebar.feed_action_requested.connect(self._on_sidebar_feed_action)
         sidebar.folder_refresh_requested.connect(lambda folder: self.refresh(sidebar.folder_feeds(folder)))
         sidebar.add_feed_requested.connect(self.add_feed)
@@ -206,6 +210,9 @@ class FeedsUi(QObject):
     # --- results ---------------------------------------------------------------------------------------
     def _on_controller_feeds_ready(self, feeds: list[Feed]) -> None:
         self.sidebar.set_feeds(feeds)
+        if self._show_feed is not None and self.sidebar.feed_index(self._show_feed).isValid():
+            self.sidebar.select("feed", str(self._show_feed))
+            self._show_feed = None
         kind, value = self.library.view
         if kind == "feed" and not any(str(f.id) == value for f in feeds):  # it was unsubscribed
             self.sidebar.select("view", "all")
@@ -247,7 +254,7 @@ class FeedsUi(QObject):
         if result is not None:
             text += f": {result.error}" if not result.ok else f", {_n(result.new, 'new article')}"
         self._say(text, 10_000)
-        self.sidebar.select("feed", str(feed.id))
+        self._show_feed = feed.id  # chosen in the sidebar once the feed list has it
 
     def _on_controller_refresh_started(self, _total: int) -> None:
         self._new = 0
@@ -346,7 +353,17 @@ class FeedsUi(QObject):
                 self.controller.save_link(url.strip())
 
     def _say(self, text: str, ms: int = STATUS_MS) -> None:
+        """A status-bar line; it outlives the list's "N articles" that a re-read list shows."""
         self.host.statusBar().showMessage(text, ms)
+        self._said = (text, time.monotonic() + (ms / 1000 if ms else 3600.0))
+
+    def _on_library_list_ready(self, *_args: object) -> None:
+        QTimer.singleShot(0, self._say_again)  # after the window's own "N articles"
+
+    def _say_again(self) -> None:
+        text, until = self._said
+        if text and time.monotonic() < until:
+            self.host.statusBar().showMessage(text, max(1, int((until - time.monotonic()) * 1000)))
 
     def _folder(self) -> str:
         folder = Path(cast(str, self.ui_state.value(FOLDER_KEY, "", type=str)) or Path.home())
