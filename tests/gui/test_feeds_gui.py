@@ -334,3 +334,25 @@ def test_opml_import_keeps_folders_shows_the_dead_feed_and_export_writes_them_ba
     text = (tmp_path / "back.opml").read_text(encoding="utf-8")
     assert site.feed in text and 'text="News"' in text and 'text="Tech"' in text
 
+
+
+def test_preferences_set_the_refresh_on_start_and_the_interval(make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    from reader.core.settings import load_settings
+    from reader.gui.widgets.dialogs import PreferencesDialog
+
+    populate(tmp_path / "library.db", 1)
+    w = make_window(tmp_path / "library.db").window
+    assert w.feeds.timer.isActive() and w.feeds.timer.interval() == 30 * 60_000  # the defaults
+    dialog = PreferencesDialog(w.settings, w)
+    assert dialog.refresh_on_start.isChecked()
+    qtbot.mouseClick(dialog.refresh_on_start, LEFT)
+    dialog.refresh_minutes.setValue(15)
+    w.set_preferences(dialog.result_settings())
+    assert w.feeds.timer.interval() == 15 * 60_000 and w.feeds.timer.isActive()
+    saved = load_settings()
+    assert (saved.refresh_feeds_on_start, saved.refresh_feeds_minutes) == (False, 15)
+    dialog = PreferencesDialog(saved, w)
+    dialog.refresh_minutes.setValue(0)  # "Never"
+    assert dialog.refresh_minutes.text() == "Never"
+    w.set_preferences(dialog.result_settings())
+    assert not w.feeds.timer.isActive()
