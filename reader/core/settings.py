@@ -38,6 +38,8 @@ class Settings:
     never_translate: list[str] = field(default_factory=list)  # languages never sent
     request_timeout: float = 15.0  # seconds, per provider request (connect and read)
     mark_read_after_ms: int = 1500  # dwell before an opened article counts as read
+    refresh_feeds_on_start: bool = True  # the window refreshes the due feeds when it opens
+    refresh_feeds_minutes: int = 30  # and every this many minutes while it is open (0: never)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -57,6 +59,8 @@ class Settings:
             settings.theme = "system"
         if settings.provider not in PROVIDERS:
             settings.provider = "auto"
+        if settings.refresh_feeds_minutes < 0:
+            settings.refresh_feeds_minutes = defaults.refresh_feeds_minutes
         return settings
 
     def to_dict(self) -> dict[str, Any]:

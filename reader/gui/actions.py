@@ -17,19 +17,28 @@ class ActionSpec:
     text: str
     keys: tuple[str, ...]
     help: str
-    menu: str  # file | edit | article | view | go | help | "" (no menu: a key only)
+    menu: str  # file | edit | feeds | article | view | go | help | "" (no menu: a key only)
     checkable: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("import_files", "&Import Files…", ("Ctrl+I",), "Import files", "file"),
     ActionSpec("import_folder", "Import &Folder…", ("Ctrl+Shift+I",), "Import a folder", "file"),
+    ActionSpec("save_link", "Save &Link…", ("Ctrl+L",),
+               "Save a web page as an article (fetched once, kept offline); or paste / drop its address", "file"),
+    ActionSpec("import_opml", "Import &OPML…", (), "Subscribe to the feeds of an OPML file (folders kept)", "file"),
+    ActionSpec("export_opml", "Export O&PML…", (), "Write every subscription to an OPML file", "file"),
     ActionSpec("export", "&Export…", ("Ctrl+Shift+E",),
                "Export articles with their highlights and notes (Markdown or JSON)", "file"),
     ActionSpec("backup", "&Back Up Library…", (), "Back up the whole library and settings to a .zip file", "file"),
     ActionSpec("restore", "&Restore…", (), "Restore a backup into a new library file", "file"),
     ActionSpec("preferences", "&Preferences…", ("Ctrl+,",), "Preferences", "file"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit", "file"),
+    ActionSpec("add_feed", "&Add Feed…", ("Ctrl+Shift+A",), "Subscribe to a feed or a site", "feeds"),
+    ActionSpec("refresh_feeds", "&Refresh All Feeds", ("F5",), "Fetch every feed now (Cancel in the status bar)",
+               "feeds"),
+    ActionSpec("paste_link", "Paste Link", ("Ctrl+V",),
+               "Save the web address on the clipboard as an article (when not typing)", ""),
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "Undo the last delete or Mark All as Read", "edit"),
     ActionSpec("find", "&Find…", ("/", "Ctrl+F"), "Search the library", "edit"),
     ActionSpec("next", "&Next Article", ("J",), "Next article", "go"),
@@ -75,8 +84,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 #: Commands that begin a group in their menu (a separator goes above them).
-SEPARATED = frozenset({"export", "preferences", "quit", "undo", "delete", "shortcuts", "zoom_in"})
-MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("article", "&Article"), ("view", "&View"),
+SEPARATED = frozenset({"save_link", "export", "preferences", "quit", "undo", "delete", "shortcuts", "zoom_in"})
+MENUS = (("file", "&File"), ("edit", "&Edit"), ("go", "&Go"), ("feeds", "Fee&ds"), ("article", "&Article"),
+         ("view", "&View"),
          ("help", "&Help"))
 
 

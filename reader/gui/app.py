@@ -91,9 +91,12 @@ class ReaderApp:
         self.controller.dwell_timer.stop()
         self.controller.cancel_import()
         self.window.controllers.files.cancel()  # an export, backup or restore stops (nothing half-written)
+        self.window.controllers.feeds.cancel()  # a refresh stops promptly; what was stored stays
+        self.window.feeds.timer.stop()
         self.translation.cancel()
         self.runner.shutdown()  # closes every connection, the GUI thread's included
         self.translation.close()
+        self.window.controllers.feeds.close()  # the window's HTTP client
 
 
 def build(db_path: str | Path, *, settings: Settings | None = None, theme: str | None = None,
@@ -104,6 +107,7 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     Changes nothing process-wide: see :func:`tune_process`."""
     from reader.gui.controllers.annotations import AnnotationsController
     from reader.gui.controllers.bundle import Controllers
+    from reader.gui.controllers.feeds import FeedsController
     from reader.gui.controllers.library import LibraryController
     from reader.gui.controllers.library_files import LibraryFilesController
     from reader.gui.controllers.tags import TagsController
@@ -123,7 +127,8 @@ def build(db_path: str | Path, *, settings: Settings | None = None, theme: str |
     annotations = AnnotationsController(runner, undo, target_lang=translation.target, parent=controller)
     tags = TagsController(runner, parent=controller)
     files = LibraryFilesController(runner, parent=controller)
-    controllers = Controllers(controller, translation, annotations, tags, undo, files)
+    feeds = FeedsController(runner, undo, parent=controller)
+    controllers = Controllers(controller, translation, annotations, tags, undo, files, feeds)
     window = MainWindow(controllers, settings, window_state if window_state is not None else ui_state())
     window.setWindowIcon(window_icon())
     return ReaderApp(runner, controller, translation, annotations, tags, undo, window)

@@ -2,8 +2,8 @@
 
 It decides nothing: intents from widgets go to the controllers it is given (built in
 :mod:`reader.gui.app`), and their signals update the widgets (STYLE.md practices 2 and 3). The
-feature parts (``annotations_ui``, ``translation_ui``, ``reading_ui``, ``library_files_ui``: the File
-menu's export, backup and restore) are built here with exactly the parts they use.
+feature parts (``annotations_ui``, ``translation_ui``, ``reading_ui``, ``library_files_ui``: export,
+backup, restore; ``feeds_ui``: feeds, saved links, OPML) are built here with exactly what they use.
 
 Signals:
     article_shown(int): the reader pane now shows this article (painted on the next frame).
@@ -27,6 +27,7 @@ from reader.gui.actions import ACTIONS, MENUS, SEPARATED, shortcut_rows
 from reader.gui.annotations_ui import PANEL_WIDTH, AnnotationsUi
 from reader.gui.controllers.bundle import Controllers
 from reader.gui.controllers.library import FIRST_ROW
+from reader.gui.feeds_ui import FeedsUi
 from reader.gui.library_files_ui import LibraryFilesUi
 from reader.gui.models.article_model import ArticleTableModel
 from reader.gui.reading_ui import ReadingUi
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
                                  self.splitter, [self.sidebar, self.list_pane], self)
         self.files = LibraryFilesUi(self, c.files, self.message_bar, self.article_list, self.model,
                                     c.library.list_filter, self.ui_state)
+        self.feeds = FeedsUi(self, c.feeds, c.library, self.sidebar, self.message_bar, self.settings,
+                             self.ui_state, self._offer_undo)
 
     def _action_handlers(self) -> dict[str, Callable[[], object]]:
         """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
@@ -143,9 +146,8 @@ class MainWindow(QMainWindow):
             "all_highlights": ann.open_all_highlights, "toggle_annotations": ann.toggle_panel,
             "shortcuts": self._on_action_shortcuts, "about": lambda: dialogs.show_about(self, reader.__version__),
         }
-        for color in COLORS:
-            handlers[f"highlight_{color}"] = partial(ann.highlight_selection, color)
-        return handlers
+        handlers.update({f"highlight_{color}": partial(ann.highlight_selection, color) for color in COLORS})
+        return handlers | self.feeds.handlers()
 
     def _init_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
@@ -270,6 +272,7 @@ class MainWindow(QMainWindow):
         style_widgets(self)
         self.reading.set_reading_font(font)  # at the zoom of Ctrl+= / Ctrl+-
         self.controllers.translation.update_settings(settings)
+        self.feeds.apply_settings(settings)
 
     def start(self, files: list[str] | None = None) -> None:
         """Load the library (and seed / import) — call once, after show()."""
@@ -318,11 +321,11 @@ class MainWindow(QMainWindow):
 
     # --- controller events ------------------------------------------------------------------------
     def _on_controller_list_ready(self, ids: list[int], select: int | None, partial: bool = False) -> None:
-        current = self.reader_pane.article_id()
+        current, c = self.reader_pane.article_id(), self.controller
         # the rest of a list whose first page is shown: appended in place (selection and scroll stay)
         if not partial and ids == self.model.ids() and self.model.total():
             self.model.refresh_all()  # the same list (a refresh): rows re-read, scroll and selection stay
-        elif partial or not self.model.extend_ids(ids):
+        elif partial or not (self.model.extend_ids(ids) or c.in_place and self.model.merge_ids(ids)):
             self.model.set_ids(ids)
             if partial:
                 self.model.mark_partial()

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-# The offscreen platform plugin warns on every top-level show() (and raise()); it is not our warning.
-_QT_NOISE = r"This plugin does not support (propagateSizeHints|raise)\(\)"
+# The offscreen platform plugin warns on every top-level show() (and raise(), and a popup menu's
+# keyboard grab); it is not our warning.
+_QT_NOISE = r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -146,8 +146,8 @@ def test_file_menu_has_export_backup_and_restore(make_window, tmp_path: Path) ->
     w = make_window(db).window
     file_menu = w.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions() if not a.isSeparator()]
-    assert texts[:6] == ["&Import Files…", "Import &Folder…", "&Export…", "&Back Up Library…", "&Restore…",
-                         "&Preferences…"]
+    assert texts[:9] == ["&Import Files…", "Import &Folder…", "Save &Link…", "Import &OPML…", "Export O&PML…",
+                         "&Export…", "&Back Up Library…", "&Restore…", "&Preferences…"]
     assert w.actions_by_name["export"].shortcut().toString() == "Ctrl+Shift+E"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reader.gui.controllers.annotations import AnnotationsController
+from reader.gui.controllers.feeds import FeedsController
 from reader.gui.controllers.library import LibraryController
 from reader.gui.controllers.library_files import LibraryFilesController
 from reader.gui.controllers.tags import TagsController
@@ -22,3 +23,4 @@ class Controllers:
     tags: TagsController
     undo: UndoHistory
     files: LibraryFilesController
+    feeds: FeedsController

@@ -194,6 +194,7 @@ class LibraryController(QObject):
         self.first_import_id: int | None = None
         #: ids in the list that the search found only through their cached translation (shown marked)
         self.translation_matches: set[int] = set()
+        self.in_place = False  # the list asked for last re-reads the view shown (see reload_list)
         self.watch_timer = QTimer(self)
         self.watch_timer.setInterval(WATCH_MS)
         self.watch_timer.timeout.connect(self._check_external_change)
@@ -280,7 +281,7 @@ class LibraryController(QObject):
             return
         self.external_change.emit()
         self.reload_counts()
-        self.reload_list(keep_current=True, whole=True)
+        self.reload_list(keep_current=True, whole=True, in_place=True)
 
     # --- listing ----------------------------------------------------------------------------------
     def list_filter(self) -> ListFilter:
@@ -297,6 +298,8 @@ class LibraryController(QObject):
             base["tag"] = value
         elif kind == "lang":
             base["lang"] = value
+        elif kind == "feed":  # a feed of the sidebar's Feeds section (value: its id)
+            base["feed_id"] = int(value)
         elif kind == "saved":  # a saved search (value: its query), narrowed by the search box
             base["query"] = f"{value} {self.query_text}".strip()
             base["archived"] = None  # as its sidebar count (Annotations.count_query)
@@ -315,9 +318,12 @@ class LibraryController(QObject):
         self.reload_list(keep_current=True)
 
     def reload_list(self, select: int | None = None, *, keep_current: bool = False, then_settle: bool = False,
-                    whole: bool = False) -> None:
+                    whole: bool = False, in_place: bool = False) -> None:
         """Ask for the ids of the current view/search/sort (off the GUI thread, latest wins).
-        ``whole``: no first screenful ahead of the rest (a refresh of a list already shown)."""
+        ``whole``: no first screenful ahead of the rest (a refresh of a list already shown).
+        ``in_place``: the same view re-read (new feed articles, another process's change): the
+        window inserts and removes rows rather than resetting the list (:attr:`in_place`)."""
+        self.in_place = in_place  # read by the window when this list (the latest: latest wins) arrives
         try:
             query = parse(self.query_text) if self.query_text else None
         except QueryError as exc:

@@ -108,6 +108,52 @@ class ArticleTableModel(QAbstractTableModel):
         self._partial = None
         return True
 
+    def merge_ids(self, ids: Sequence[int]) -> bool:
+        """Show ``ids`` by removing and inserting rows, not by a reset, when the rows that stay keep
+        their order (new feed articles arriving, read ones leaving an Unread view): the selection
+        and the rows in view stay put (see :class:`~reader.gui.widgets.article_list.ArticleList`).
+
+        Returns False (and changes nothing) when the shown list is empty or still partial, or the
+        kept rows would change order (a new sort): then the caller resets the list."""
+        old = self._ids
+        if not old or self._partial is not None or self._loaded != len(old):
+            return False
+        new = list(ids)
+        new_set, old_set = set(new), set(old)
+        if [i for i in old if i in new_set] != [i for i in new if i in old_set]:
+            return False
+        self._row_of = None
+        self._blocks.clear()
+        self._leads.clear()
+        row = len(old) - 1  # removals from the bottom up, one event per run
+        while row >= 0:
+            if old[row] in new_set:
+                row -= 1
+                continue
+            end = row
+            while row >= 0 and old[row] not in new_set:
+                row -= 1
+            self.beginRemoveRows(QModelIndex(), row + 1, end)
+            del self._ids[row + 1:end + 1]
+            self._loaded = len(self._ids)
+            self.endRemoveRows()
+        row = 0  # insertions from the top down, one event per run
+        while row < len(new):
+            if new[row] in old_set:
+                row += 1
+                continue
+            start = row
+            while row < len(new) and new[row] not in old_set:
+                row += 1
+            self.beginInsertRows(QModelIndex(), start, row - 1)
+            self._ids[start:start] = new[start:row]
+            self._loaded = len(self._ids)
+            self.endInsertRows()
+        self._row_of = None
+        if self._loaded:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._loaded - 1, len(HEADERS) - 1))
+        return True
+
     def mark_partial(self) -> None:
         """The ids just set are the first page of a longer list (see :meth:`extend_ids`)."""
         self._partial = len(self._ids)

@@ -125,6 +125,24 @@ class ArticleList(QTableView):
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._on_header_context_menu)
         self.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        # rows inserted or removed above the ones in view (new feed articles) keep those in place
+        model.rowsInserted.connect(lambda _p, first, last: self._keep_in_view(first, last - first + 1))
+        model.rowsAboutToBeRemoved.connect(lambda _p, first, last: self._keep_in_view(first, first - last - 1))
+
+    def _keep_in_view(self, first: int, delta: int) -> None:
+        """``delta`` rows appear (or go) at ``first``: when that is above the top row in view, scroll
+        by as much so what the person looks at stays where it is; at the very top of the list the
+        view stays there (the new rows show up above)."""
+        bar = self.verticalScrollBar()
+        if bar.value() <= 0 or not self.isVisible():
+            return
+        top = self.rowAt(0)
+        if top < 0 or first > top:
+            return
+        height = self.verticalHeader().defaultSectionSize()
+        if delta > 0:
+            bar.setMaximum(bar.maximum() + delta * height)
+        bar.setValue(max(0, bar.value() + delta * height))
 
     def _on_sort_indicator_changed(self, section: int, order: Qt.SortOrder) -> None:
         """A first click on Date or Added sorts newest first (as mail and feed readers do); a

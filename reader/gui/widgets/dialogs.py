@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -171,7 +172,7 @@ class TagsDialog(QDialog):
 
 
 class PreferencesDialog(QDialog):
-    """General (theme, reading font and size, mark-read delay) and Translation tabs.
+    """General (theme, reading font and size, mark-read delay, feed refreshes) and Translation tabs.
 
     Sized to its contents: as wide as the widest tab needs, as tall as the shown tab needs (the
     hidden tab does not count, so General is not a short form in a tall empty box), and never so
@@ -208,6 +209,17 @@ class PreferencesDialog(QDialog):
         form.addRow("Reading &font", self.font_box)
         form.addRow("Font &size", self.size_box)
         form.addRow("Mark read &after", self.dwell)
+        self.refresh_on_start = QCheckBox("Refresh feeds when the window opens")
+        self.refresh_on_start.setObjectName("refreshOnStart")
+        self.refresh_on_start.setChecked(settings.refresh_feeds_on_start)
+        self.refresh_minutes = QSpinBox()
+        self.refresh_minutes.setObjectName("refreshMinutes")
+        self.refresh_minutes.setRange(0, 24 * 60)
+        self.refresh_minutes.setSpecialValueText("Never")
+        self.refresh_minutes.setSuffix(" min")
+        self.refresh_minutes.setValue(settings.refresh_feeds_minutes)
+        form.addRow("Feeds", self.refresh_on_start)
+        form.addRow("Refresh feeds &every", self.refresh_minutes)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -302,6 +314,8 @@ class PreferencesDialog(QDialog):
         s.reading_font = self.font_box.currentFont().family()
         s.reading_font_size = int(self.size_box.value())
         s.mark_read_after_ms = int(self.dwell.value())
+        s.refresh_feeds_on_start = self.refresh_on_start.isChecked()
+        s.refresh_feeds_minutes = int(self.refresh_minutes.value())
         return self.translation_page.apply(s)
 
 

@@ -1,16 +1,21 @@
-"""The sidebar: Library views, Tags (nested tags as a tree) and Languages, each with a count.
+"""The sidebar: Library views, Feeds (folders, feeds with unread counts and an error badge), Tags
+(nested tags as a tree) and Languages, each with a count.
 
 A small QStandardItemModel (a few dozen rows, rebuilt when counts change) in a QTreeView; the
 selection is kept across rebuilds.
 
 Signals:
     view_selected(str, str): (kind, value) — ("view", "all"|"unread"|"starred"|"archive"),
-        ("tag", "region/belarus"), ("lang", "ro") or ("saved", its query).
+        ("tag", "region/belarus"), ("lang", "ro"), ("saved", its query) or ("feed", its id).
     highlights_requested(str): a tag that is on highlights only (no article has it) was chosen:
         its highlights are what it holds (the window opens All Highlights on it); the list stays.
     context_action_requested(str, str, str): (kind, tag name or saved-search name, action) from the
         context menu: tags "rename" | "merge" | "delete" | "color" | "manage"; saved searches
         "rename" | "remove".
+    feed_action_requested(int, str): (feed id, "refresh" | "mark_read" | "edit" | "unsubscribe") from
+        a feed's context menu.
+    folder_refresh_requested(str): a folder's "Refresh Folder" (its feeds: :meth:`Sidebar.folder_feeds`).
+    add_feed_requested(): the Feeds section's "+" was clicked.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
-from reader.core.models import Tag
+from reader.core.models import Feed, Tag
 from reader.gui.langnames import language_label
 from reader.gui.widgets.palette import swatch_icon
 
@@ -31,6 +36,10 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole + 2
 NAME_ROLE = Qt.ItemDataRole.UserRole + 3  # a saved search's name (its value is the query)
 COLOR_ROLE = Qt.ItemDataRole.UserRole + 4  # a tag's colour ("#rrggbb")
 HIGHLIGHTS_ONLY_ROLE = Qt.ItemDataRole.UserRole + 5  # a tag on highlights only (no article)
+ERROR_ROLE = Qt.ItemDataRole.UserRole + 6  # a feed's last error (its row shows the ⚠ badge)
+ERROR_BADGE = "⚠"
+FEED_ACTIONS = (("refresh", "Refresh"), ("mark_read", "Mark All as Read"), ("edit", "Edit…"),
+                ("unsubscribe", "Unsubscribe…"))
 VIEWS = (("all", "All articles"), ("unread", "Unread"), ("starred", "Starred"), ("archive", "Archive"))
 
 
@@ -40,6 +49,9 @@ class Sidebar(QTreeView):
     view_selected = Signal(str, str)
     highlights_requested = Signal(str)
     context_action_requested = Signal(str, str, str)
+    feed_action_requested = Signal(int, str)
+    folder_refresh_requested = Signal(str)
+    add_feed_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,11 +70,13 @@ class Sidebar(QTreeView):
         self._current: tuple[str, str] = ("view", "all")
         self._rebuilding = False
         self._saved: list[Any] = []  # SavedSearch rows (name, query, count, error)
+        self._feeds: list[Feed] = []
         self._last: tuple[dict[str, int], Sequence[Tag], Sequence[tuple[str, int]]] = ({}, [], [])
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.set_counts({"all": 0, "unread": 0, "starred": 0, "archive": 0}, [], [])
         self.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.clicked.connect(self._on_clicked)
 
     def current(self) -> tuple[str, str]:
         return self._current
@@ -83,6 +97,7 @@ class Sidebar(QTreeView):
             library = self._section("Library")
             for key, label in VIEWS:
                 library.appendRow(self._row(label, views.get(key, 0), "view", key))
+            self._add_feeds()
             if self._saved:
                 saved_section = self._section("Saved searches")
                 for s in self._saved:
@@ -136,6 +151,89 @@ class Sidebar(QTreeView):
         self._saved = list(items)
         self.set_counts(*self._last)
 
+    def set_feeds(self, feeds: Sequence[Feed]) -> None:
+        """Show the subscriptions (folders, unread counts, error badges); keeps the other entries."""
+        if list(feeds) != self._feeds:
+            self._feeds = list(feeds)
+            self.set_counts(*self._last)
+
+    def folder_feeds(self, folder: str) -> list[int]:
+        """The ids of the feeds in ``folder`` (and its sub-folders)."""
+        return [f.id for f in self._feeds if f.folder and (f.folder == folder or f.folder.startswith(folder + "/"))]
+
+    def feed_index(self, feed_id: int) -> QModelIndex:
+        """The row of a feed (tests, accessibility); invalid when it is not shown."""
+        return self._find("feed", str(feed_id))
+
+    def feed_entries(self) -> list[tuple[str, str, str]]:
+        """(folder path or "", label, count text) of the feed rows, in order (tests, accessibility)."""
+        out: list[tuple[str, str, str]] = []
+
+        def walk(parent: QModelIndex, folder: str) -> None:
+            for r in range(self._model.rowCount(parent)):
+                idx = self._model.index(r, 0, parent)
+                if idx.data(KIND_ROLE) == "feed":
+                    out.append((folder, str(idx.data()), str(self._model.index(r, 1, parent).data())))
+                elif idx.data(KIND_ROLE) == "feed_folder":
+                    walk(idx, str(idx.data(VALUE_ROLE)))
+
+        head = self._section_index("FEEDS")
+        if head.isValid():
+            walk(head, "")
+        return out
+
+    def add_button_index(self) -> QModelIndex:
+        """The Feeds section's "+" (column 1 of its heading)."""
+        head = self._section_index("FEEDS")
+        return head.siblingAtColumn(1) if head.isValid() else QModelIndex()
+
+    def _section_index(self, title: str) -> QModelIndex:
+        for r in range(self._model.rowCount()):
+            head = self._model.index(r, 0)
+            if head.data(Qt.ItemDataRole.DisplayRole) == title:
+                return head
+        return QModelIndex()
+
+    def _add_feeds(self) -> None:
+        """The Feeds section: always there (its "+" adds the first feed), folders as nodes."""
+        section = self._section("Feeds")
+        plus = self._model.item(section.row(), 1)
+        plus.setText("+")
+        plus.setData("add_feed", KIND_ROLE)
+        plus.setToolTip("Add Feed…")
+        plus.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        folders: dict[str, QStandardItem] = {}
+
+        def folder_node(path: str) -> QStandardItem:
+            node = folders.get(path)
+            if node is None:
+                parent_path, _, name = path.rpartition("/")
+                parent = folder_node(parent_path) if parent_path else section
+                unread = sum(f.unread for f in self._feeds if f.folder and (f.folder == path
+                                                                           or f.folder.startswith(path + "/")))
+                row = self._row(name, unread, "feed_folder", path)
+                row[0].setToolTip(path)
+                for item in row:
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                parent.appendRow(row)
+                node = folders[path] = row[0]
+            return node
+
+        for feed in sorted(self._feeds, key=lambda f: (f.folder is None, (f.folder or "").casefold(),
+                                                        f.title.casefold(), f.id)):
+            parent = folder_node(feed.folder) if feed.folder else section
+            row = self._row(feed.title, feed.unread, "feed", str(feed.id))
+            tip = feed.url
+            if feed.last_error:
+                row[1].setText(f"{ERROR_BADGE} {feed.unread}" if feed.unread else ERROR_BADGE)
+                row[0].setData(feed.last_error, ERROR_ROLE)
+                tip = f"{feed.title}\n{feed.url}\nLast error: {feed.last_error}"
+            elif feed.last_ok:
+                tip = f"{feed.title}\n{feed.url}\nUpdated {feed.last_ok.replace('T', ' ').rstrip('Z')} UTC"
+            for item in row:
+                item.setToolTip(tip)
+            parent.appendRow(row)
+
     def saved_entries(self) -> list[tuple[str, str]]:
         """(label, count text) of the saved-search rows (tests, accessibility)."""
         out: list[tuple[str, str]] = []
@@ -149,6 +247,9 @@ class Sidebar(QTreeView):
     def _on_context_menu_requested(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
         kind = index.data(KIND_ROLE) if index.isValid() else None
+        if kind in ("feed", "feed_folder"):
+            self._feed_menu(kind, str(index.data(VALUE_ROLE)), pos)
+            return
         if kind not in ("tag", "saved"):
             return
         name = self._model.index(index.row(), 0, index.parent()).data(NAME_ROLE if kind == "saved" else VALUE_ROLE)
@@ -162,6 +263,24 @@ class Sidebar(QTreeView):
             act = menu.addAction(text)
             act.triggered.connect(lambda _=False, a=action: self.context_action_requested.emit(kind, name, a))
         menu.popup(self.viewport().mapToGlobal(pos))
+
+    def _feed_menu(self, kind: str, value: str, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("feedMenu")
+        if kind == "feed":
+            for action, text in FEED_ACTIONS:
+                act = menu.addAction(text)
+                act.setObjectName(f"feed_{action}")
+                act.triggered.connect(lambda _=False, a=action: self.feed_action_requested.emit(int(value), a))
+        else:
+            act = menu.addAction("Refresh Folder")
+            act.setObjectName("feed_refresh_folder")
+            act.triggered.connect(lambda _=False: self.folder_refresh_requested.emit(value))
+        menu.popup(self.viewport().mapToGlobal(pos))
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and index.data(KIND_ROLE) == "add_feed":
+            self.add_feed_requested.emit()
 
     def _section(self, title: str) -> QStandardItem:
         head = QStandardItem(title.upper())
