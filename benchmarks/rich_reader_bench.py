@@ -165,7 +165,7 @@ def main() -> int:
         cold = len(pane.picture_cache) == 0
         app.processEvents()
         settled: list[float] = []
-        pane.pictures_settled.connect(lambda: settled.append(time.perf_counter()))
+        pane.pictures_settled.connect(lambda: settled.append(time.perf_counter()))  # noqa: B023 - waited for inside this iteration
         t0 = time.perf_counter()
         assert w.article_list.select_id(rich_id)
         pane.browser.viewport().repaint()

@@ -1,9 +1,7 @@
 """The main window: builds the panes, the actions and the menus, and wires signals in one place.
 
-It decides nothing: intents from widgets go to the controllers it is given (built in
-:mod:`reader.gui.app`), and their signals update the widgets (STYLE.md practices 2 and 3). The
-feature parts (``annotations_ui``, ``translation_ui``, ``reading_ui``, ``library_files_ui``: export,
-backup, restore; ``feeds_ui``: feeds, saved links, OPML) are built here with exactly what they use.
+It decides nothing: widget intents go to the controllers built in :mod:`reader.gui.app`, whose
+signals update the widgets (STYLE.md 2, 3); the ``*_ui`` feature parts are built here with what they use.
 
 Signals:
     article_shown(int): the reader pane now shows this article (painted on the next frame).
@@ -118,8 +116,7 @@ class MainWindow(QMainWindow):
                                  self.splitter, [self.sidebar, self.list_pane], self)
         self.files = LibraryFilesUi(self, c.files, self.message_bar, self.article_list, self.model,
                                     c.library.list_filter, self.ui_state)
-        self.feeds = FeedsUi(self, c.feeds, c.library, self.sidebar, self.message_bar, self.settings,
-                             self.ui_state, self._offer_undo)
+        self.feeds = FeedsUi(self, c.feeds, c.library, self.sidebar, self.message_bar, self.settings, self.ui_state, self._offer_undo)
 
     def _action_handlers(self) -> dict[str, Callable[[], object]]:
         """One handler per entry of :data:`reader.gui.actions.ACTIONS`."""
@@ -200,10 +197,9 @@ class MainWindow(QMainWindow):
         self.article_list.article_selected.connect(self._on_list_article_selected)
         pane.tag_add_requested.connect(lambda name: c.add_tags(self._shown_ids(), [name]))
         pane.tag_remove_requested.connect(lambda name: c.remove_tag(self._shown_ids(), name))
-        pane.pictures_wanted.connect(c.load_pictures)  # a shown article's pictures, decoded off the GUI thread
-        pane.full_picture_wanted.connect(c.load_full_picture)
-        c.picture_ready.connect(pane.set_picture)
-        c.full_picture_ready.connect(pane.set_full_picture)
+        for signal, slot in ((pane.pictures_wanted, c.load_pictures), (pane.full_picture_wanted, c.load_full_picture),
+                             (c.picture_ready, pane.set_picture), (c.full_picture_ready, pane.set_full_picture)):
+            signal.connect(slot)  # a shown article's pictures, decoded off the GUI thread
         self.import_progress.cancel_requested.connect(c.cancel_import)
         self.article_shown.connect(self.translation_ui.show_article)
         self.article_shown.connect(ann.show_article)
