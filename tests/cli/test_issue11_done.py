@@ -139,7 +139,7 @@ def test_a_saved_page_keeps_headings_lists_quotes_and_its_picture(
     assert any(b["kind"] == "heading" and b["text"] == "What the plan says" for b in data["blocks"])
     assert [b["text"] for b in data["blocks"] if b["kind"] == "list_item"][:1] == [
         "Two new lanes for trucks and buses at the crossing"]
-    stored = [i for i in data["images"]]
+    stored = data["images"]
     assert [i["sha256"] for i in stored] == [hashlib.sha256(PHOTO).hexdigest()]  # the tracker is not stored
     assert stored[0]["width"] == 64 and stored[0]["height"] == 48 and stored[0]["mime"] == "image/png"
     for p in PARAS:
@@ -149,7 +149,8 @@ def test_a_saved_page_keeps_headings_lists_quotes_and_its_picture(
     # the picture, written out, is the file's bytes
     out_file = tmp_path / "photo-out.png"
     code, _, err = run(capsys, db, "image", stored[0]["sha256"], "-o", str(out_file))
-    assert code == 0, err and out_file.read_bytes() == PHOTO
+    assert code == 0, err
+    assert out_file.read_bytes() == PHOTO
 
 
 def test_markdown_with_front_matter_keeps_its_shape_and_a_list_item_takes_a_highlight(
