@@ -12,6 +12,7 @@ Some articles are marked read/starred/archived so the views have realistic count
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -25,13 +26,17 @@ from reader.core.models import LanguageGuess, ParsedArticle  # noqa: E402
 from reader.core.storage import Library  # noqa: E402
 
 
-def generate_db(path: Path, count: int, seed: int) -> None:
+def generate_db(path: Path, count: int, seed: int, batch: int = 1000) -> None:
     gen = Generator(seed)
     t0 = time.perf_counter()
     with Library(path) as lib:
         start = lib.article_count()
         read_ids, starred_ids, archived_ids = [], [], []
+        txn: contextlib.ExitStack | None = None
         for i in range(start, count):
+            if txn is None:  # ``batch`` articles share one write transaction (add_article nests)
+                txn = contextlib.ExitStack()
+                txn.enter_context(lib.write())
             art = gen.article(i)
             parsed = ParsedArticle(
                 title=art["title"], paragraphs=tuple(art["paragraphs"]),  # type: ignore[arg-type]
@@ -46,8 +51,13 @@ def generate_db(path: Path, count: int, seed: int) -> None:
                     starred_ids.append(out.article_id)
                 if i % 29 == 0:
                     archived_ids.append(out.article_id)
+            if (i + 1) % batch == 0:
+                txn.close()
+                txn = None
             if i and i % 10000 == 0:
                 print(f"  {i} articles, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        if txn is not None:
+            txn.close()
         for ids, flag in ((read_ids, "read"), (starred_ids, "starred"), (archived_ids, "archived")):
             for k in range(0, len(ids), 500):
                 lib.set_flags(ids[k : k + 500], **{flag: True})
@@ -72,9 +82,11 @@ def main() -> int:
     target.add_argument("--files", type=Path, help="folder to write .txt files into")
     ap.add_argument("--count", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--batch", type=int, default=1000,
+                    help="articles per write transaction (1 = one each, as imports do)")
     args = ap.parse_args()
     if args.db:
-        generate_db(args.db, args.count, args.seed)
+        generate_db(args.db, args.count, args.seed, max(1, args.batch))
     else:
         generate_files(args.files, args.count, args.seed)
     return 0

@@ -222,10 +222,12 @@ def guess_language(parsed: ParsedArticle) -> LanguageGuess:
         return LanguageGuess("und", 0.0)
 
 
-def store_parsed(library: Library, parsed: ParsedArticle, *, path: str | None = None) -> ImportOutcome:
-    """Store an article that did not come from a file (a feed entry, a saved link): its language,
-    de-duplication, its blocks and pictures — the same pipeline as a file's."""
-    return library.add_article(parsed, guess_language(parsed), path=path or parsed.url)
+def store_parsed(library: Library, parsed: ParsedArticle, *, path: str | None = None,
+                 guess: LanguageGuess | None = None) -> ImportOutcome:
+    """Store an article that did not come from a file (a feed entry, a saved link): its language
+    (``guess`` when it was found already, else :func:`guess_language`), de-duplication, its blocks
+    and pictures — the same pipeline as a file's."""
+    return library.add_article(parsed, guess or guess_language(parsed), path=path or parsed.url)
 
 
 def _prepare_chunk(paths: list[str], encoding: str | None = None) -> list[PreparedImport]:

@@ -57,7 +57,16 @@ from reader.core.feeds.parse import (
     html_to_text,
     parse_fetched,
 )
-from reader.core.models import FULL_TEXT_MODES, Feed, FeedRefresh, ImportOutcome, ParsedArticle, ParsedImage
+from reader.core.feeds.parsing import ParsePool, run
+from reader.core.models import (
+    FULL_TEXT_MODES,
+    Feed,
+    FeedRefresh,
+    ImportOutcome,
+    LanguageGuess,
+    ParsedArticle,
+    ParsedImage,
+)
 
 if TYPE_CHECKING:
     from reader.core.storage import Library
@@ -91,6 +100,7 @@ class _Item:
     fingerprint: str
     parsed: ParsedArticle | None = None
     update_of: int | None = None
+    guess: LanguageGuess | None = None  # its language, found by the worker (None: found when stored)
 
 
 @dataclass
@@ -162,11 +172,18 @@ def _parse_page(data: bytes, url: str | None, charset: str | None) -> ParsedArti
     return parse_html(data, **kwargs)
 
 
-def _store_parsed(library: Library, parsed: ParsedArticle) -> ImportOutcome:
+def _guess(title: str, paragraphs: tuple[str, ...], lang: str | None) -> LanguageGuess:
+    """An article's language as the import pipeline finds it (run in the parse worker)."""
+    from reader.core.importing import guess_language
+
+    return guess_language(ParsedArticle(title=title, paragraphs=paragraphs, lang=lang))
+
+
+def _store_parsed(library: Library, parsed: ParsedArticle, guess: LanguageGuess | None = None) -> ImportOutcome:
     """Store an article through the import pipeline (language, de-duplication, blocks, pictures)."""
     from reader.core.importing import store_parsed
 
-    return store_parsed(library, parsed)
+    return store_parsed(library, parsed, guess=guess)
 
 
 class FeedService:
@@ -174,14 +191,17 @@ class FeedService:
 
     ``library`` is the calling thread's :class:`~reader.core.storage.Library` (every write happens on
     it, on the calling thread). ``client`` is the app's HTTP client; without one, the service makes
-    its own and closes it in :meth:`close`. ``translator``, when given, translates the new articles
+    its own and closes it in :meth:`close`. ``parser``, when given, is where feeds and pages are
+    parsed and languages detected (the window's worker process, :mod:`reader.core.feeds.parsing`);
+    without one, on the fetch threads. ``translator``, when given, translates the new articles
     of feeds that have ``translate_to`` right after they are stored (a failure never fails a refresh).
     """
 
     def __init__(self, library: Library, client: HttpClient | None = None, *,
                  translator: TranslationService | None = None, workers: int = WORKERS,
-                 feed_budget: float = FEED_BUDGET) -> None:
+                 feed_budget: float = FEED_BUDGET, parser: ParsePool | None = None) -> None:
         self.library = library
+        self.parser = parser
         self._own_client = client is None
         self.client = client or HttpClient()
         self.translator = translator
@@ -339,7 +359,7 @@ class FeedService:
             out.result = result
             if result.not_modified:
                 return out
-            parsed = parse_fetched(result)
+            parsed = run(self.parser, parse_fetched, result)
             out.parsed = parsed
         except ReaderError as exc:
             out.error = exc
@@ -370,10 +390,21 @@ class FeedService:
                     continue
             try:
                 article = self._entry_article(entry, feed, source, budget_end, cancel)
+                guess = None if update_of is not None else self._guess_of(article)
             except Exception:  # noqa: BLE001,S112 - one odd entry never fails its feed
                 continue
-            out.items.append(_Item(key, entry.link, fingerprint, article, update_of))
+            out.items.append(_Item(key, entry.link, fingerprint, article, update_of, guess))
         return out
+
+    def _guess_of(self, parsed: ParsedArticle) -> LanguageGuess | None:
+        """The article's language, worked out by the parse worker (None without one: the storing
+        thread detects it, as a file import does)."""
+        if self.parser is None:
+            return None
+        try:
+            return run(self.parser, _guess, parsed.title, parsed.paragraphs, parsed.lang)
+        except ReaderError:
+            return None
 
     def _entry_article(self, entry: FeedEntry, feed: Feed, source: str, budget_end: float,
                        cancel: threading.Event | None) -> ParsedArticle:
@@ -396,7 +427,7 @@ class FeedService:
         if html_to_text(fragment):
             page = f"<html><head><title></title></head><body><article>{fragment}</article></body></html>"
             try:
-                parsed = _parse_page(page.encode("utf-8"), entry.link, "utf-8")
+                parsed = run(self.parser, _parse_page, page.encode("utf-8"), entry.link, "utf-8")
             except Exception:  # noqa: BLE001 - ImportSkipped or worse: the entry's plain text below
                 parsed = None
             if parsed is not None:
@@ -410,7 +441,7 @@ class FeedService:
         fetched or holds no article (the caller keeps what it had)."""
         try:
             page = self.client.fetch(url, accept=PAGE_ACCEPT, max_bytes=MAX_PAGE_BYTES, cancel=cancel)
-            parsed = _parse_page(page.body, page.url, page.charset)
+            parsed = run(self.parser, _parse_page, page.body, page.url, page.charset)
         except ReaderError:
             return None
         except Exception:  # noqa: BLE001 - a hostile page never fails a refresh
@@ -523,7 +554,7 @@ class FeedService:
                 lib.remember_entry(feed_id, item.key, link=item.link, fingerprint=item.fingerprint,
                                    article_id=current.id)
                 return int(changed)
-        outcome = _store_parsed(lib, item.parsed)
+        outcome = _store_parsed(lib, item.parsed, item.guess)
         if outcome.status == "skipped" or outcome.article_id is None:
             return 0
         if outcome.status == "imported":
@@ -560,7 +591,7 @@ class FeedService:
             return ImportOutcome(target, "duplicate", article_id=known, title=self.library.get_article(known).title)
         try:
             page = self.client.fetch(target, accept=PAGE_ACCEPT, max_bytes=MAX_PAGE_BYTES, cancel=cancel)
-            parsed = _parse_page(page.body, page.url, page.charset)
+            parsed = run(self.parser, _parse_page, page.body, page.url, page.charset)
         except ReaderError as exc:
             return ImportOutcome(target, "skipped", reason=str(exc))
         except Exception as exc:  # noqa: BLE001 - a hostile page is a reason, never a traceback
@@ -573,7 +604,7 @@ class FeedService:
         parsed = self._with_pictures(replace(parsed, url=page.url), None, cancel)
         if not parsed.source:
             parsed = replace(parsed, source=urlsplit(page.url).hostname)
-        outcome = _store_parsed(self.library, parsed)
+        outcome = _store_parsed(self.library, parsed, self._guess_of(parsed))
         return replace(outcome, path=target)
 
     # --- OPML -------------------------------------------------------------------------------------

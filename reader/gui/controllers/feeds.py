@@ -11,8 +11,10 @@ Where each call runs (never on the GUI thread):
 * edit, unsubscribe, mark all read (and its undo): the writer lane.
 
 The window has ONE :class:`~reader.core.feeds.http.HttpClient` (thread-safe: its per-host limit then
-holds across lanes); each lane thread gets its own ``FeedService`` over that thread's Library, made
-on first use. :meth:`close` (after the runner has stopped) closes the client.
+holds across lanes) and ONE :class:`~reader.core.feeds.parsing.ParsePool` (feeds and pages are parsed
+and languages detected in a worker process, so the fetch threads never hold the interpreter lock the
+GUI thread needs); each lane thread gets its own ``FeedService`` over that thread's Library, made on
+first use. :meth:`close` (after the runner has stopped) closes the client and stops the worker.
 
 Signals:
     feeds_ready(object): the subscriptions (``list[Feed]``, with unread counts and status).
@@ -50,6 +52,7 @@ from reader.gui.tasks import Job, TaskCancelled, TaskContext, TaskRunner
 
 if TYPE_CHECKING:  # imported on first use: the feeds stack (requests, feedparser) stays off start-up
     from reader.core.feeds.http import HttpClient
+    from reader.core.feeds.parsing import ParsePool
     from reader.core.feeds.service import FeedService
 
 #: How often, at most, a running refresh tells the window that articles arrived.
@@ -95,6 +98,7 @@ class FeedsController(QObject):
         self._client_factory = client_factory
         self._client: HttpClient | None = None
         self._client_lock = threading.Lock()
+        self._parser: ParsePool | None = None
         self._services: dict[int, FeedService] = {}  # lane thread ident -> its service
         self._refresh_job: Job | None = None
         self._long_jobs: list[Job] = []  # add / save / OPML import queued or running on the long lane
@@ -115,6 +119,15 @@ class FeedsController(QObject):
                     self._client = HttpClient()
             return self._client
 
+    def parser(self) -> ParsePool:
+        """The window's parse worker (started on first use: a refresh, a saved link)."""
+        with self._client_lock:
+            if self._parser is None:
+                from reader.core.feeds.parsing import ParsePool
+
+                self._parser = ParsePool()
+            return self._parser
+
     def service(self, ctx: TaskContext) -> FeedService:
         """This lane thread's FeedService (over its own Library, sharing the window's client)."""
         ident = threading.get_ident()
@@ -122,7 +135,7 @@ class FeedsController(QObject):
         if found is None or found.library is not ctx.library:
             from reader.core.feeds.service import FeedService
 
-            found = self._services[ident] = FeedService(ctx.library, self.client())
+            found = self._services[ident] = FeedService(ctx.library, self.client(), parser=self.parser())
         return found
 
     def close(self) -> None:
@@ -132,6 +145,9 @@ class FeedsController(QObject):
             if self._client is not None:
                 self._client.close()
                 self._client = None
+            parser, self._parser = self._parser, None
+        if parser is not None:
+            parser.close()
 
     def cancel(self) -> None:
         """Stop a running refresh and drop the feed jobs still queued (what was stored stays)."""
