@@ -260,12 +260,12 @@ class FeedsUi(QObject):
         self._new = 0
         self._failures = 0
 
-    def _on_controller_refresh_progress(self, done: int, total: int, result: FeedRefresh | None) -> None:
+    def _on_controller_refresh_progress(self, done: int, total: int, results: list[FeedRefresh]) -> None:
         if total <= 0:
             return
         if not self.progress.isVisible() and done < total:
             self.progress_start("Refreshing feeds")
-        if result is not None:
+        for result in results:
             self._new += result.new
             self._failures += 0 if result.ok else 1
         self.progress.update_progress(done, total)

@@ -394,3 +394,33 @@ def test_sort_by_header_is_sql_and_remembered(make_window, qtbot, tmp_path: Path
     parts2 = make_window(db)
     assert parts2.controller.sort == "title" and not parts2.controller.descending
     assert parts2.window.model.ids() == w.model.ids()
+
+
+def test_search_whose_hits_are_the_list_shown_marks_the_terms_in_the_shown_article(
+        make_window, qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """Every article shown has the word: the list does not change, and the article on screen still
+    gets the search's terms marked (they were not: the selection did not move, so nothing re-marked)."""
+    from PySide6.QtTest import QTest
+
+    from reader.core.models import LanguageGuess, ParsedArticle
+
+    db = tmp_path / "lib.db"
+    with Library(db) as lib:
+        for n in range(3):
+            lib.add_article(ParsedArticle(title=f"Story {n}", paragraphs=(f"The bridge number {n} was rebuilt.",)),
+                            LanguageGuess("en", 0.99))
+    parts = make_window(db)
+    w = parts.window
+    view = w.article_list
+    rect = view.visualRect(w.model.index(2, COL_TITLE))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # the person chooses one
+    qtbot.waitUntil(lambda: w.reader_pane.article_id() == w.model.id_at(2), timeout=5_000)
+    shown = w.reader_pane.article_id()
+    assert shown and w.model.total() == 3 and w.reader_pane.highlight_count() == 0
+    w.search.field.setFocus()
+    with qtbot.waitSignal(parts.controller.list_ready, timeout=10_000):
+        QTest.keyClicks(w.search.field, "bridge")
+    wait_idle(qtbot, parts)
+    assert w.model.total() == 3 and w.reader_pane.article_id() == shown
+    qtbot.waitUntil(lambda: w.reader_pane.highlight_count() == 1, timeout=5_000)
+    assert w.reader_pane.first_highlight_text().lower() == "bridge"

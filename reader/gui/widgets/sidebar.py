@@ -206,7 +206,14 @@ class Sidebar(QTreeView):
                 if name.hasChildren():
                     walk(name)
 
-        walk(self._model.invisibleRootItem())
+        # the numbers' column fits its contents: measured per changed cell that was every row again
+        # for each one (200 feeds: 140 ms); fixed while they change, it is measured once after
+        header = self.header()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        try:
+            walk(self._model.invisibleRootItem())
+        finally:
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
     def set_saved_searches(self, items: Sequence[Any]) -> None:
         """Show saved searches (with their counts) as smart views; keeps the other entries."""
