@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
     def _on_controller_list_ready(self, ids: list[int], select: int | None, partial: bool = False) -> None:
         current, c = self.reader_pane.article_id(), self.controller
         # the rest of a list whose first page is shown: appended in place (selection and scroll stay)
-        if not partial and ids == self.model.ids() and self.model.total():
+        if not partial and self.model.same_ids(ids) and self.model.total():
             self.model.refresh_all()  # the same list (a refresh): rows re-read, scroll and selection stay
         elif partial or not (self.model.extend_ids(ids) or c.in_place and self.model.merge_ids(ids)):
             self.model.set_ids(ids)

@@ -211,3 +211,28 @@ def test_build_leaves_process_settings_alone(make_window, tmp_path: Path) -> Non
     make_window(tmp_path / "lib.db")
     assert sys.getswitchinterval() == interval
     assert gc.get_freeze_count() == frozen
+
+
+def test_a_read_superseded_by_a_newer_one_stops_inside_sqlite(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    """Latest wins: an older list read still running (a million ids) is interrupted in SQLite, so it
+    no longer holds a read thread, a core and the GIL while the newer query runs."""
+    import time
+
+    db = tmp_path / "lib.db"
+    populate(db, 1)
+    runner = TaskRunner(db, read_workers=1)  # one read thread: the newer job waits for the older one
+    slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000000) SELECT count(*) FROM n"
+    got: dict[str, object] = {}
+    try:
+        runner.long_read(lambda ctx: ctx.library.conn.execute(slow).fetchone()[0],
+                         lambda v: got.setdefault("old", v), lambda e: got.setdefault("old_error", e), key="list")
+        time.sleep(0.3)  # the old query is running
+        t0 = time.monotonic()
+        runner.long_read(lambda ctx: ctx.library.list_ids(), lambda v: got.setdefault("new", (v, time.monotonic() - t0)),
+                         key="list")
+        qtbot.waitUntil(lambda: "new" in got, timeout=10_000)
+        ids, seconds = got["new"]  # type: ignore[misc]
+        assert len(ids) == 1 and seconds < 2.0  # the old query alone takes ~15 s here
+        assert "old" not in got and "old_error" not in got  # stale: dropped, no error shown
+    finally:
+        runner.shutdown()

@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -146,12 +147,20 @@ class ParsePool:
         _stop(pool)
 
     def close(self) -> None:
-        """Stop the worker process (the window closing)."""
+        """Stop the worker process (the window closing): an idle worker ends at once, one still
+        parsing is stopped after 2 s rather than waited for."""
         with self._lock:
             self._closed = True
             pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + 2.0
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
 
 
 def run(pool: ParsePool | None, fn: Callable[..., T], *args: Any) -> T:

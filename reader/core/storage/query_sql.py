@@ -72,9 +72,11 @@ def compile_query(query: Query, fts_table: str = "articles_fts", names: NameReso
 def filter_sql(f: Filter) -> tuple[str, list[object]]:
     if f.key == "tag":
         name = f.value.strip("/")
+        # EXISTS, not IN (list): a list of every article with a common tag is built before the first
+        # row (375,000 rows at 1M articles: 130 ms); a probe per row lets a first page stop early.
         return (
-            "a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id "
-            "WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\' COLLATE NOCASE)",
+            "EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id AND at.tag_id IN "
+            "(SELECT t.id FROM tags t WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\' COLLATE NOCASE))",
             [name, like_escape(name) + "/%"],
         )
     if f.key == "lang":

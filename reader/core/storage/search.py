@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from reader.core.errors import ReaderError
 from reader.core.models import ArticleSummary, ListFilter, SearchHit
 from reader.core.names import terms_expression, vocabulary_terms
 from reader.core.query import NameResolver, parse
@@ -24,6 +25,8 @@ SNIPPET_END = "\x03"
 #: matches more articles (a very common word at 100k articles) ranks its newest RANK_WINDOW matches
 #: and lists the older ones after them, newest first: this keeps p95 under 50 ms at 100k articles.
 RANK_WINDOW = 5000
+#: A first page sorted by the time added looks among this many newest ids first (see ``list_ids``).
+NEWEST_WINDOW = 10_000
 #: The TEMP ``fts5vocab`` table (``row`` kind) over each FTS index, for ``~name`` terms.
 NAME_VOCABULARIES = {
     "articles_fts": "names_vocab_articles",
@@ -85,28 +88,52 @@ class SearchTable(ArticleTable):
                 sql = base + " ORDER BY bm25(articles_fts, 10.0, 1.0)"
                 if limit is not None:
                     sql += f" LIMIT {int(limit)}"
-                return [r[0] for r in self._read(sql, params)]
-            ranked = [r[0] for r in self._read(
+                return self._column(sql, params)
+            ranked = self._column(
                 base + " AND articles_fts.rowid >= ? ORDER BY bm25(articles_fts, 10.0, 1.0)"
                 + (f" LIMIT {int(limit)}" if limit is not None else ""),
                 [*params, cutoff],
-            )]
+            )
             if limit is not None and len(ranked) >= limit:
                 return ranked
             rest_limit = "" if limit is None else f" LIMIT {int(limit) - len(ranked)}"
-            older = [r[0] for r in self._read(
+            older = self._column(
                 base + f" AND articles_fts.rowid < ? ORDER BY articles_fts.rowid DESC{rest_limit}",
                 [*params, cutoff],
-            )]
+            )
             return ranked + older
-        else:
-            sql = "SELECT a.id FROM articles a"
-            if where:
-                sql += " WHERE " + " AND ".join(where)
-            sql += " ORDER BY " + order_sql(flt)
+        if limit is not None and flt.sort == "added":
+            first = self._newest_first_page(where, params, limit, flt.descending)
+            if first is not None:
+                return first
+        sql = "SELECT a.id FROM articles a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY " + order_sql(flt)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [r[0] for r in self._read(sql, params)]
+        return self._column(sql, params)
+
+    def _newest_first_page(self, where: list[str], params: list[Any], limit: int, descending: bool) -> list[int] | None:
+        """A first page in the order added, from the :data:`NEWEST_WINDOW` newest (or oldest) ids,
+        walking the covering ``idx_articles_row`` (id first) in that order; None when the window
+        holds fewer than ``limit`` matches (then the planner's query runs).
+
+        SQLite otherwise reads every match through a flag index and sorts them all for the first
+        200: 95–150 ms at 1,000,000 articles for the All view, 400 ms for ``tag:region lang:ro``;
+        this takes 0.1–1 ms, and at most ~30 ms when the window does not fill."""
+        edge = self._column("SELECT max(id) FROM articles" if descending else "SELECT min(id) FROM articles")
+        if not edge or edge[0] is None:
+            return []
+        bound = "a.id > ?" if descending else "a.id < ?"
+        sql = ("SELECT a.id FROM articles a INDEXED BY idx_articles_row WHERE " + " AND ".join([bound, *where])
+               + f" ORDER BY a.id {'DESC' if descending else 'ASC'} LIMIT {int(limit)}")
+        start = edge[0] - NEWEST_WINDOW if descending else edge[0] + NEWEST_WINDOW
+        try:
+            ids = self._column(sql, [start, *params])
+        except ReaderError:  # a library without that index: the planner's way
+            return None
+        return ids if len(ids) >= limit else None
 
     def _rank_cutoff(self, fts_table: str, base_sql: str, params: Sequence[Any]) -> int | None:
         """The rowid of the RANK_WINDOW-th newest match, or None when there are fewer matches."""

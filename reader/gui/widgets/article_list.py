@@ -260,7 +260,7 @@ class ArticleList(QTableView):
     def id_after_removing(self, ids: Sequence[int]) -> int | None:
         """The article to show once ``ids`` are gone: the row after the last of them, else before."""
         model = self._model
-        rows = [r for r in (model.row_of(i) for i in ids) if r is not None]
+        rows = model.rows_of(ids)
         after_row = (max(rows) + 1) if rows else self.currentIndex().row() + 1
         return model.id_at(after_row) if after_row < model.total() else model.id_at(min(rows or [0]) - 1)
 

@@ -119,3 +119,23 @@ def test_workers_that_keep_dying_leave_the_work_to_this_process() -> None:
         assert pool.run(_pid) == os.getpid()
     finally:
         pool.close()
+
+
+def test_closing_does_not_wait_for_a_parse_still_running() -> None:
+    pool = ParsePool(workers=1, timeout=60)
+    assert pool.run(_pid) != os.getpid()
+    import threading
+
+    threading.Thread(target=lambda: _ignore(lambda: pool.run(_sleep_then, 30, 1)), daemon=True).start()
+    time.sleep(0.5)  # the worker is in its 30 s "parse"
+    t0 = time.monotonic()
+    pool.close()
+    assert time.monotonic() - t0 < 5
+    assert pool.run(_sleep_then, 0, 4) == 4  # after close: here
+
+
+def _ignore(fn) -> None:  # noqa: ANN001
+    try:
+        fn()
+    except Exception:  # noqa: BLE001,S110 - the parse cut short by close
+        pass
