@@ -64,6 +64,9 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # an idle keep-alive connection ends after a second: its thread is gone before the
+            # tests' leaked-thread check (2 s) even when the client is closed late (a loaded machine)
+            timeout = 1.0
 
             def log_message(self, *args: object) -> None:
                 pass
