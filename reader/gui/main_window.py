@@ -286,12 +286,10 @@ class MainWindow(QMainWindow):
 
     # --- showing articles -------------------------------------------------------------------------
     def _on_list_article_selected(self, article_id: int) -> None:
-        if not article_id:
-            return
-        if article_id == self.reader_pane.article_id():
+        if article_id and article_id == self.reader_pane.article_id():
             self.reader_pane.set_search_terms(self.controller.terms)
-            return
-        self.show_article_id(article_id)
+        elif article_id:
+            self.show_article_id(article_id)
 
     def show_article_id(self, article_id: int | None) -> None:
         self._leave_article()
@@ -318,6 +316,8 @@ class MainWindow(QMainWindow):
     # --- controller events ------------------------------------------------------------------------
     def _on_controller_list_ready(self, ids: list[int], select: int | None, partial: bool = False) -> None:
         current, c = self.reader_pane.article_id(), self.controller
+        if self.search.is_pending():  # typed on: the newer query's list comes within the debounce
+            return
         # the rest of a list whose first page is shown: appended in place (selection and scroll stay)
         if not partial and self.model.same_ids(ids) and self.model.total():
             self.model.refresh_all()  # the same list (a refresh): rows re-read, scroll and selection stay
