@@ -40,6 +40,8 @@ T = TypeVar("T")
 PARSE_TIMEOUT = 60.0
 #: Workers that may die before the work runs in this process instead.
 MAX_BREAKS = 3
+#: How much lower than the window the worker runs (Unix ``nice``).
+WORKER_NICENESS = 5
 #: Seconds a worker may take to start (imports included) before parsing stays in this process.
 START_TIMEOUT = 60.0
 
@@ -70,7 +72,14 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _warm_up() -> None:
-    """Worker initializer: import the parsers once, before the first page arrives."""
+    """Worker initializer: below the window in the CPU's queue (parsing is background work: on
+    two cores a busy worker otherwise takes turns with the GUI thread), then import the parsers
+    once, before the first page arrives."""
+    if hasattr(os, "nice"):
+        try:
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass
     from reader.core.feeds import parse  # noqa: F401
     from reader.core.importers import html_file  # noqa: F401
     from reader.core.language import warm_up
