@@ -76,7 +76,7 @@ def _below_the_gui() -> None:
     the GUI thread in the CPU's queue, and with it the threads it starts (a refresh's fetch threads
     inherit it on Linux). On two cores, a refresh's threads, its parse worker and the GUI thread
     otherwise take equal turns, and the window waits for its turn (measured: longest stall of a
-    200-feed refresh 155 ms, with this and the worker's own niceness 120 → see the README).
+    200-feed refresh 155 ms without this and the worker's own niceness, 83–114 ms with them).
     Linux only: elsewhere ``setpriority`` with a thread id would lower the whole process."""
     if not sys.platform.startswith("linux") or not hasattr(os, "setpriority"):
         return
