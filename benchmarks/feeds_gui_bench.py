@@ -51,7 +51,7 @@ def main() -> int:
         os.environ.pop(name, None)
 
     from feeds_bench import _free_ports
-    from gui_bench import StallProbe
+    from gui_bench import StallProbe, StallSampler
     from PySide6.QtCore import QEventLoop
 
     from reader.core.settings import Settings, save_settings
@@ -103,6 +103,7 @@ def main() -> int:
             before = w.model.total()
             t0 = time.perf_counter()
             probe.start()
+            sampler = StallSampler(probe) if os.environ.get("STALL_WHY") else None
             feeds.refresh()
             done.exec()
             wall = time.perf_counter() - t0
@@ -113,6 +114,8 @@ def main() -> int:
             QTimer.singleShot(1500, settle.quit)
             settle.exec()
             stall = probe.stop()
+            if sampler is not None:
+                sampler.report()
             feeds.refresh_finished.disconnect(finished)
             added = w.model.total() - before
             results = got["results"]

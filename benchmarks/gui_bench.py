@@ -101,6 +101,52 @@ class StallProbe:
         return self.worst * 1000
 
 
+class StallSampler:
+    """Where the GUI thread is during stalls (``STALL_WHY=1``): a thread that, while the probe has
+    not ticked for 30 ms, samples the GUI thread's Python stack every 5 ms. :meth:`report` prints the
+    stacks seen in the stalls over ``min_ms``, most frequent first (a stack inside a Qt call means the
+    time went in C++ below that frame, or waiting for the GIL on the way back to Python)."""
+
+    def __init__(self, probe: StallProbe) -> None:
+        import threading
+
+        self.probe = probe
+        self.gui = threading.get_ident()
+        self.samples: dict[float, list[tuple[str, ...]]] = {}
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self.stopped.wait(0.005):
+            last = self.probe.last
+            if last and time.perf_counter() - last > 0.030:
+                frame = sys._current_frames().get(self.gui)
+                if frame is not None:
+                    stack = tuple(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                  for f in traceback.extract_stack(frame)[-7:])
+                    self.samples.setdefault(last, []).append(stack)
+
+    def report(self, min_ms: float = 60) -> None:
+        from collections import Counter
+
+        self.stopped.set()
+        self.thread.join(1)
+        seen: Counter[tuple[str, ...]] = Counter()
+        long = 0
+        for stacks in self.samples.values():
+            if (len(stacks) * 5 + 30) >= min_ms:
+                long += 1
+                seen.update(stacks)
+        print(f"stalls over ~{min_ms:.0f} ms: {long}; stacks sampled in them, most frequent first:", file=sys.stderr)
+        for stack, n in seen.most_common(8):
+            print(f"  {n * 5} ms:", file=sys.stderr)
+            for line in stack:
+                print(f"      {line}", file=sys.stderr)
+
+
 def child_interactive(db: str, import_dir: str | None, scroll_pages: int = 0, search_rounds: int = 1) -> None:
     from PySide6.QtCore import QEventLoop, QModelIndex, QTimer
     from PySide6.QtTest import QTest

@@ -49,3 +49,19 @@ def test_the_window_answers_without_the_planner_when_it_fills(library: Library) 
         library.conn.set_trace_callback(None)
     selects = [s for s in seen if s.lstrip().upper().startswith("SELECT A.ID")]
     assert len(selects) == 1 and "INDEXED BY idx_articles_row" in selects[0]
+
+
+@pytest.mark.parametrize("window", [50, 5000])
+@pytest.mark.parametrize("query", ["numărul", "president*", "numărul -tag:region", "paragraf lang:ro", "moscow*"])
+def test_a_ranked_first_page_is_the_start_of_the_whole_ranked_list(library: Library, monkeypatch: pytest.MonkeyPatch,
+                                                                    query: str, window: int) -> None:
+    """Search results rank the newest RANK_WINDOW matches and list the older ones after them; with
+    equal ranks (these articles differ only in a number) a first page must still be the start of the
+    whole list, whether the window fills (50) or not (5000), or the window resets the list it shows."""
+    monkeypatch.setattr(search_module, "RANK_WINDOW", window)
+    for archived in (False, None):
+        flt = ListFilter(query=query, archived=archived)
+        whole = library.list_ids(flt)
+        assert len(whole) == len(set(whole)) == library.count_articles(flt) > 20  # every match, once
+        for limit in (1, 20, 49, 200):
+            assert library.list_ids(flt, limit=limit) == whole[:limit], (query, archived, limit)
