@@ -134,17 +134,16 @@ class SearchTable(ArticleTable):
 
         One statement: the window (newest first, filters applied) is read and ranked in the same pass,
         where a separate "rowid of the 5,000th newest match" query read every match a second time (a
-        prefix query builds its merged doclist per statement: ~10 ms of ~45 at 1M articles). Equal
+        prefix query builds its merged doclist per statement: ~11 ms of 38 at 1M articles). Equal
         ranks go newest first, so a first page is always the start of the whole list."""
         inner = base_sql.replace(
             "SELECT ", f"SELECT bm25({fts_table}, 10.0, 1.0) AS rank, {fts_table}.rowid AS fts_rowid, ", 1
         ) + f" ORDER BY {fts_table}.rowid DESC LIMIT {RANK_WINDOW}"
-        if limit is not None and limit < RANK_WINDOW:
-            # A page: a full window always fills it, so the page alone tells whether one is needed
-            rows = self._read(f"SELECT * FROM ({inner}) ORDER BY rank, fts_rowid DESC LIMIT {int(limit)}", params)
-            return [(row[2], row[0], row[1]) for row in rows], None
-        rows = self._read(f"SELECT * FROM ({inner}) ORDER BY rank, fts_rowid DESC", params)
-        cutoff = min(row[1] for row in rows) if len(rows) >= RANK_WINDOW else None
+        # A page shorter than the window: a full window always fills it, so no cutoff is needed
+        page = limit is not None and limit < RANK_WINDOW
+        rows = self._read(f"SELECT * FROM ({inner}) ORDER BY rank, fts_rowid DESC"
+                          + (f" LIMIT {limit}" if page else ""), params)
+        cutoff = min(row[1] for row in rows) if not page and len(rows) >= RANK_WINDOW else None
         return [(row[2], row[0], row[1]) for row in rows[:limit]], cutoff
 
     def list_articles(
